@@ -1,0 +1,364 @@
+"""The data folder as one validated Dataset: config, wijken, population, officers, absences, demand, wishes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner.config import CONFIG_NAME, PRIORITY_FACTORS, Config, load_config
+from planner.errors import CrossFileError, InputError
+from planner.geo import find_wijken_file, read_wijken
+from planner.tables import parse_bool, parse_number, read_csv
+from planner.timeutil import parse_date, parse_datetime, parse_hhmm, parse_weekday
+
+OFFICERS = "officers.csv"
+ABSENCES = "absences.csv"
+POPULATION = "population.csv"
+DEMAND = "demand.csv"
+TEAM_DEMAND = "team_demand.csv"
+WISHES = "wishes.csv"
+
+OFFICER_COLUMNS = ["officer_id", "name", "wijk_code", "contract_hours"]
+OFFICER_OPTIONAL = ["night_exempt", "team", "skills"]
+ABSENCE_COLUMNS = ["officer_id", "start", "end", "reason"]
+DEMAND_COLUMNS = ["wijk_code", "day", "start", "end", "officers"]
+DEMAND_OPTIONAL = ["theme", "priority", "note"]
+TEAM_DEMAND_COLUMNS = ["kind", "day", "start", "end", "officers"]
+TEAM_DEMAND_OPTIONAL = ["name", "wijk_code", "team"]
+TEAM_KINDS = {"noodhulp": "noodhulp", "event": "event", "evenement": "event"}
+THEMES = (
+    "ondermijning", "mensenhandel", "zorg_en_veiligheid", "jeugdoverlast", "woonoverlast", "huiselijk_geweld",
+    "drugsoverlast", "cyber", "verkeer", "algemeen",
+)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything in one data folder, validated and cross-checked.
+
+    Attributes
+    ----------
+    wijken
+        GeoDataFrame in EPSG:28992: wijk_code, wijk_naam, gemeente_code, gemeente_naam, inwoners (NaN when
+        unknown, never 0 for unknown), area_km2, geometry.
+    officers
+        officer_id, name, wijken (tuple of wijk codes), contract_hours, night_exempt, team, skills (tuple).
+    absences
+        officer_id, start, end (aware datetimes), reason, kind ('unavailable' or 'work'), activity, _row.
+    demand
+        Wijk presence wanted: wijk_code, weekday (0-6 or -1), date (date or None), start, end (times),
+        officers, theme, priority, priority_factor, _row.
+    team_demand
+        Noodhulp support and events: kind ('noodhulp' or 'event'), name, weekday, date, start, end, officers,
+        wijk_code ('' when none), team, _row.
+    wishes
+        Wished days off: officer_id, date, _row.
+    """
+
+    root: Path
+    config: Config
+    wijken: gpd.GeoDataFrame
+    officers: pd.DataFrame
+    absences: pd.DataFrame
+    demand: pd.DataFrame
+    team_demand: pd.DataFrame
+    wishes: pd.DataFrame
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def teams(self) -> list[str]:
+        return sorted(self.officers["team"].unique().tolist())
+
+    def officer_wijken(self) -> dict[str, tuple[str, ...]]:
+        return dict(zip(self.officers["officer_id"], self.officers["wijken"], strict=True))
+
+    def wijk_team(self) -> dict[str, str]:
+        """Team of each wijk that has an officer (wijken without one map to no team)."""
+        out: dict[str, str] = {}
+        for team, wijken in zip(self.officers["team"], self.officers["wijken"], strict=True):
+            for w in wijken:
+                out.setdefault(w, team)
+        return out
+
+    def subset_team(self, team: str) -> Dataset:
+        """The part of the dataset that belongs to one basisteam (its officers, their wijken, its demand)."""
+        officers = self.officers[self.officers["team"] == team]
+        ids = set(officers["officer_id"])
+        wijken_of_team = {w for ws in officers["wijken"] for w in ws}
+        wt = self.wijk_team()
+        td = self.team_demand
+        td_team = td["team"].where(td["team"] != "", td["wijk_code"].map(wt).fillna(""))
+        keep = (td_team == team) | ((td_team == "") & (len(self.teams) == 1))
+        return Dataset(
+            root=self.root, config=self.config,
+            wijken=self.wijken[self.wijken["wijk_code"].isin(wijken_of_team)].reset_index(drop=True),
+            officers=officers.reset_index(drop=True),
+            absences=self.absences[self.absences["officer_id"].isin(ids)].reset_index(drop=True),
+            demand=self.demand[self.demand["wijk_code"].isin(wijken_of_team)].reset_index(drop=True),
+            team_demand=td[keep].reset_index(drop=True),
+            wishes=self.wishes[self.wishes["officer_id"].isin(ids)].reset_index(drop=True),
+            files=self.files,
+        )
+
+
+def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
+    """Load and validate a data folder; raises an InputError subclass naming file, row and column."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(root, "is not a folder; expected a data folder with officers.csv and a wijken file")
+    cfg = config or load_config(root / CONFIG_NAME)
+    files: dict[str, str] = {}
+    if (root / CONFIG_NAME).exists():
+        files[CONFIG_NAME] = _sha256(root / CONFIG_NAME)
+    wpath = find_wijken_file(root, cfg.files.wijken)
+    files[wpath.name] = _sha256(wpath)
+    wijken = read_wijken(wpath, cfg.files.wijken_layer, cfg.files.wijken_crs)
+    if (root / POPULATION).exists():
+        files[POPULATION] = _sha256(root / POPULATION)
+        wijken = _apply_population(wijken, root / POPULATION)
+    opath = root / OFFICERS
+    if not opath.exists():
+        raise InputError(opath, "is missing; expected officer_id, name, wijk_code, contract_hours")
+    files[OFFICERS] = _sha256(opath)
+    officers = _officers(opath, cfg, set(wijken["wijk_code"]))
+    ids = set(officers["officer_id"])
+    absences = _optional(root / ABSENCES, files, lambda p: _absences(p, cfg, ids), _empty_absences)
+    demand = _optional(root / DEMAND, files, lambda p: _demand(p, set(wijken["wijk_code"])), _empty_demand)
+    team_demand = _optional(root / TEAM_DEMAND, files,
+                            lambda p: _team_demand(p, set(wijken["wijk_code"]), set(officers["team"])),
+                            _empty_team_demand)
+    wishes = _optional(root / WISHES, files, lambda p: _wishes(p, ids), _empty_wishes)
+    return Dataset(root, cfg, wijken, officers, absences, demand, team_demand, wishes, files)
+
+
+def _optional(path: Path, files: dict[str, str], loader, empty) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    if not path.exists():
+        return empty()
+    files[path.name] = _sha256(path)
+    return loader(path)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _apply_population(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
+    df = read_csv(path, ["wijk_code", "inwoners"])
+    known = set(wijken["wijk_code"])
+    pop: dict[str, float] = {}
+    for r in df.itertuples(index=False):
+        row = int(r._0)
+        code = str(r.wijk_code)
+        if code not in known:
+            raise CrossFileError(path, f"wijk '{code}' is not in the wijken file", row=row, column="wijk_code")
+        if code in pop:
+            raise CrossFileError(path, f"wijk '{code}' appears twice", row=row, column="wijk_code")
+        if str(r.inwoners).strip() == "":
+            pop[code] = np.nan
+            continue
+        value = parse_number(r.inwoners, path, row, "inwoners", integer=True)
+        pop[code] = np.nan if value <= -99999990 else value
+        if value < 0 and value > -99999990:
+            raise InputError(path, f"{value:g} inhabitants is negative", row=row, column="inwoners")
+    out = wijken.copy()
+    from_file = out["wijk_code"].map(pop)
+    out["inwoners"] = from_file.where(out["wijk_code"].isin(list(pop)), out["inwoners"]).astype("float64")
+    return out
+
+
+def _officers(path: Path, cfg: Config, wijk_codes: set[str]) -> pd.DataFrame:
+    df = read_csv(path, OFFICER_COLUMNS, OFFICER_OPTIONAL)
+    if df.empty:
+        raise InputError(path, "has no officers; expected one row per wijkagent")
+    rows = []
+    seen: dict[str, int] = {}
+    for r in df.to_dict("records"):
+        row = int(r["_row"])
+        oid = r["officer_id"]
+        if not oid:
+            raise InputError(path, "is empty; every officer needs an id", row=row, column="officer_id")
+        if oid in seen:
+            raise CrossFileError(path, f"officer '{oid}' appears twice (first in row {seen[oid]})", row=row,
+                                 column="officer_id")
+        seen[oid] = row
+        wijken = tuple(w.strip() for w in r["wijk_code"].split("|") if w.strip())
+        if not wijken:
+            raise InputError(path, "is empty; expected one or more wijk codes separated by |", row=row,
+                             column="wijk_code")
+        for w in wijken:
+            if w not in wijk_codes:
+                raise CrossFileError(path, f"wijk '{w}' is not on the map (not in the wijken file)", row=row,
+                                     column="wijk_code")
+        hours = parse_number(r["contract_hours"], path, row, "contract_hours", minimum=0, maximum=60)
+        if hours <= 0:
+            raise InputError(path, "0 contract hours; expected hours per week above 0", row=row,
+                             column="contract_hours")
+        rows.append({
+            "officer_id": oid,
+            "name": r["name"],
+            "wijken": wijken,
+            "contract_hours": hours,
+            "night_exempt": parse_bool(r["night_exempt"], path, row, "night_exempt"),
+            "team": r["team"] or cfg.team_name,
+            "skills": tuple(s.strip() for s in r["skills"].split("|") if s.strip()),
+            "_row": row,
+        })
+    return pd.DataFrame(rows)
+
+
+def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
+    df = read_csv(path, ABSENCE_COLUMNS)
+    tz = cfg.tz
+    rows = []
+    for r in df.to_dict("records"):
+        row = int(r["_row"])
+        oid = r["officer_id"]
+        if oid not in ids:
+            raise CrossFileError(path, f"officer '{oid}' is not in officers.csv", row=row, column="officer_id")
+        try:
+            start = parse_datetime(r["start"], tz)
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=row, column="start") from None
+        try:
+            end = parse_datetime(r["end"], tz)
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=row, column="end") from None
+        if len(r["end"].strip()) == 10:  # a date alone: the whole day is included
+            end = parse_datetime((parse_date(r["end"]) + dt.timedelta(days=1)).isoformat(), tz)
+        if end <= start:
+            raise InputError(path, f"ends ({r['end']}) at or before it starts ({r['start']})", row=row, column="end")
+        if (end - start).days > 366:
+            raise InputError(path, "lasts more than a year; expected start and end of one absence", row=row,
+                             column="end")
+        try:
+            kind, activity = cfg.absence_kind(r["reason"])
+        except KeyError:
+            known = sorted(set(cfg.absences.unavailable) | set(cfg.absences.work))
+            raise InputError(path, f"'{r['reason']}' is not a known reason; expected one of {', '.join(known)} "
+                             "(or add it under [absences] in planner.toml)", row=row, column="reason") from None
+        rows.append({"officer_id": oid, "start": start, "end": end, "reason": r["reason"].strip().lower(),
+                     "kind": kind, "activity": activity, "_row": row})
+    out = pd.DataFrame(rows) if rows else _empty_absences()
+    # Overlapping absences of one officer are ambiguous (which reason counts?): refuse them.
+    for oid, grp in out.groupby("officer_id", sort=False):
+        grp = grp.sort_values("start")
+        prev_end, prev_row = None, None
+        for s, e, row in zip(grp["start"], grp["end"], grp["_row"], strict=True):
+            if prev_end is not None and s < prev_end:
+                raise InputError(path, f"absence of '{oid}' overlaps the one in row {prev_row}", row=int(row),
+                                 column="start")
+            if prev_end is None or e > prev_end:
+                prev_end, prev_row = e, row
+    return out
+
+
+def _day(text: str, path: Path, row: int) -> tuple[int, dt.date | None]:
+    s = text.strip()
+    if len(s) == 10 and s[4] == "-":
+        try:
+            return -1, parse_date(s)
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=row, column="day") from None
+    try:
+        return parse_weekday(s), None
+    except ValueError as exc:
+        raise InputError(path, f"{exc}, or an ISO date YYYY-MM-DD", row=row, column="day") from None
+
+
+def _window(r: dict[str, str], path: Path, row: int) -> tuple[dt.time, dt.time]:
+    try:
+        start = parse_hhmm(r["start"])
+    except ValueError as exc:
+        raise InputError(path, str(exc), row=row, column="start") from None
+    try:
+        end = parse_hhmm(r["end"])
+    except ValueError as exc:
+        raise InputError(path, str(exc), row=row, column="end") from None
+    if start == end:
+        raise InputError(path, "start equals end; expected a window of less than 24 hours", row=row, column="end")
+    return start, end
+
+
+def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
+    df = read_csv(path, DEMAND_COLUMNS, DEMAND_OPTIONAL)
+    rows = []
+    for r in df.to_dict("records"):
+        row = int(r["_row"])
+        if r["wijk_code"] not in wijk_codes:
+            raise CrossFileError(path, f"wijk '{r['wijk_code']}' is not in the wijken file", row=row,
+                                 column="wijk_code")
+        weekday, date = _day(r["day"], path, row)
+        start, end = _window(r, path, row)
+        officers = parse_number(r["officers"], path, row, "officers", minimum=0, maximum=100)
+        prio = (r["priority"] or "midden").strip().lower()
+        if prio in PRIORITY_FACTORS:
+            factor = PRIORITY_FACTORS[prio]
+        else:
+            factor = parse_number(prio, path, row, "priority", minimum=0, maximum=100)
+        theme = (r["theme"] or "algemeen").strip().lower().replace(" & ", "_en_").replace(" ", "_")
+        rows.append({"wijk_code": r["wijk_code"], "weekday": weekday, "date": date, "start": start, "end": end,
+                     "officers": officers, "theme": theme, "priority": prio, "priority_factor": factor,
+                     "_row": row})
+    return pd.DataFrame(rows) if rows else _empty_demand()
+
+
+def _team_demand(path: Path, wijk_codes: set[str], teams: set[str]) -> pd.DataFrame:
+    df = read_csv(path, TEAM_DEMAND_COLUMNS, TEAM_DEMAND_OPTIONAL)
+    rows = []
+    for r in df.to_dict("records"):
+        row = int(r["_row"])
+        kind = TEAM_KINDS.get(r["kind"].strip().lower())
+        if kind is None:
+            raise InputError(path, f"'{r['kind']}' is not a kind; expected noodhulp or event", row=row, column="kind")
+        weekday, date = _day(r["day"], path, row)
+        start, end = _window(r, path, row)
+        officers = parse_number(r["officers"], path, row, "officers", minimum=0, maximum=1000)
+        if r["wijk_code"] and r["wijk_code"] not in wijk_codes:
+            raise CrossFileError(path, f"wijk '{r['wijk_code']}' is not in the wijken file", row=row,
+                                 column="wijk_code")
+        if r["team"] and r["team"] not in teams:
+            raise CrossFileError(path, f"team '{r['team']}' has no officers in officers.csv", row=row, column="team")
+        rows.append({"kind": kind, "name": r["name"] or f"{kind} {row}", "weekday": weekday, "date": date,
+                     "start": start, "end": end, "officers": officers, "wijk_code": r["wijk_code"],
+                     "team": r["team"], "_row": row})
+    return pd.DataFrame(rows) if rows else _empty_team_demand()
+
+
+def _wishes(path: Path, ids: set[str]) -> pd.DataFrame:
+    df = read_csv(path, ["officer_id", "date"])
+    rows = []
+    for r in df.to_dict("records"):
+        row = int(r["_row"])
+        if r["officer_id"] not in ids:
+            raise CrossFileError(path, f"officer '{r['officer_id']}' is not in officers.csv", row=row,
+                                 column="officer_id")
+        try:
+            date = parse_date(r["date"])
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=row, column="date") from None
+        rows.append({"officer_id": r["officer_id"], "date": date, "_row": row})
+    return pd.DataFrame(rows) if rows else _empty_wishes()
+
+
+def _empty_absences() -> pd.DataFrame:
+    return pd.DataFrame(columns=["officer_id", "start", "end", "reason", "kind", "activity", "_row"])
+
+
+def _empty_demand() -> pd.DataFrame:
+    return pd.DataFrame(columns=["wijk_code", "weekday", "date", "start", "end", "officers", "theme", "priority",
+                                 "priority_factor", "_row"])
+
+
+def _empty_team_demand() -> pd.DataFrame:
+    return pd.DataFrame(columns=["kind", "name", "weekday", "date", "start", "end", "officers", "wijk_code", "team",
+                                 "_row"])
+
+
+def _empty_wishes() -> pd.DataFrame:
+    return pd.DataFrame(columns=["officer_id", "date", "_row"])

@@ -1,0 +1,177 @@
+"""CBS wijken from any vector file GDAL reads, normalised to one form in RD New (EPSG:28992)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+
+from planner.errors import GeometryError, InputError
+
+CRS_RD_NEW = "EPSG:28992"
+CRS_WGS84 = "EPSG:4326"
+#: CBS marks secret or unreliable numbers with large negative sentinels; anything at or below is missing.
+CBS_MISSING_AT_OR_BELOW = -99999990
+#: Names tried, in order, when planner.toml names no wijken file.
+WIJKEN_NAMES = ("wijken.gpkg", "wijken.geojson", "wijken.json", "wijken.shp", "wijken.fgb")
+WIJKEN_COLUMNS = ["wijk_code", "wijk_naam", "gemeente_code", "gemeente_naam", "inwoners", "area_km2", "geometry"]
+_WIJK_CODE_RE = re.compile(r"^WK\d{6}$")
+
+# Three CBS schemas onto one internal form: (code, name, gemeente code, gemeente name, water, population).
+_SCHEMAS = {
+    "old": ("WK_CODE", "WK_NAAM", "GM_CODE", "GM_NAAM", "WATER", "AANT_INW"),
+    "new": ("wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "water", "aantal_inwoners"),
+    "generalised": ("statcode", "statnaam", "gmCode", None, None, None),
+    "planner": ("wijk_code", "wijk_naam", "gemeente_code", "gemeente_naam", "water", "inwoners"),
+}
+
+
+def find_wijken_file(root: Path, named: str | None) -> Path:
+    """The wijken file: the one planner.toml names (inside the folder), else the first documented name."""
+    if named:
+        p = (root / named).resolve()
+        if not p.is_relative_to(root.resolve()):
+            raise InputError(root / "planner.toml", f"'{named}' lies outside the data folder", column="files.wijken")
+        if not p.exists():
+            raise InputError(root / "planner.toml", f"'{named}' does not exist", column="files.wijken")
+        return p
+    for name in WIJKEN_NAMES:
+        if (root / name).exists():
+            return root / name
+    raise InputError(root, f"has no wijken file; expected one of {', '.join(WIJKEN_NAMES)} or [files] wijken")
+
+
+def read_wijken(path: Path, layer: str | None = None, crs: str | None = None) -> gpd.GeoDataFrame:
+    """Read and normalise wijken: columns ``WIJKEN_COLUMNS``, land only, CRS EPSG:28992.
+
+    Parameters
+    ----------
+    path
+        Any vector file GDAL reads. A GeoPackage is read from layer ``layer`` or ``wijken``.
+    layer
+        Layer name; default ``wijken`` when the file has such a layer, else its only layer.
+    crs
+        The CRS of a file that states none; a file without a CRS is refused unless this is given.
+    """
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise GeometryError(path, f"is not a vector file GDAL can read ({_short(exc)})") from None
+    if layer is None:
+        if "wijken" in layers:
+            layer = "wijken"
+        elif len(layers) == 1:
+            layer = layers[0]
+        else:
+            raise GeometryError(path, f"has layers {', '.join(layers)}; name one with [files] wijken_layer")
+    elif layer not in layers:
+        raise GeometryError(path, f"has no layer '{layer}'; it has {', '.join(layers)}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except Exception as exc:
+        raise GeometryError(path, f"cannot be read ({_short(exc)})") from None
+    return normalise_wijken(gdf, path, crs)
+
+
+def normalise_wijken(gdf: gpd.GeoDataFrame, path: Path | str, crs: str | None = None) -> gpd.GeoDataFrame:
+    """Map any of the three CBS schemas onto the internal one, validate geometry, reproject to RD New."""
+    if len(gdf) == 0:
+        raise GeometryError(path, "has no features; expected one polygon per wijk")
+    schema = _detect_schema(gdf, path)
+    code_c, name_c, gm_c, gmn_c, water_c, pop_c = _SCHEMAS[schema]
+    df = gdf.copy()
+    if water_c and water_c in df.columns:
+        water = df[water_c].astype("string").str.strip().str.upper()
+        df = df[water.fillna("NEE") != "JA"]
+    if schema == "generalised" and "rubriek" in df.columns:
+        df = df[df["rubriek"].astype("string").str.lower().fillna("wijk") == "wijk"]
+    out = pd.DataFrame(index=df.index)
+    out["wijk_code"] = df[code_c].astype("string").str.strip()
+    for i, (idx, code) in enumerate(out["wijk_code"].items(), start=1):
+        if pd.isna(code) or not _WIJK_CODE_RE.match(str(code)):
+            raise GeometryError(path, f"'{code}' is not a CBS wijk code; expected WK followed by 6 digits",
+                                row=f"feature {i}", column=code_c)
+        del idx
+    dup = out["wijk_code"][out["wijk_code"].duplicated()]
+    if len(dup):
+        pos = list(out["wijk_code"]).index(dup.iloc[0], list(out["wijk_code"]).index(dup.iloc[0]) + 1) + 1
+        raise GeometryError(path, f"wijk code '{dup.iloc[0]}' appears twice", row=f"feature {pos}", column=code_c)
+    out["wijk_naam"] = (df[name_c].astype("string").str.strip() if name_c in df.columns else out["wijk_code"])
+    out["wijk_naam"] = out["wijk_naam"].fillna(out["wijk_code"])
+    if gm_c and gm_c in df.columns:
+        out["gemeente_code"] = df[gm_c].astype("string").str.strip()
+    else:
+        out["gemeente_code"] = "GM" + out["wijk_code"].str[2:6]
+    out["gemeente_code"] = out["gemeente_code"].fillna("GM" + out["wijk_code"].str[2:6])
+    if gmn_c and gmn_c in df.columns:
+        out["gemeente_naam"] = df[gmn_c].astype("string").str.strip().fillna(out["gemeente_code"])
+    else:
+        out["gemeente_naam"] = out["gemeente_code"]
+    if pop_c and pop_c in df.columns:
+        pop = pd.to_numeric(df[pop_c], errors="coerce").astype("float64")
+        out["inwoners"] = pop.where(pop > CBS_MISSING_AT_OR_BELOW)
+    else:
+        out["inwoners"] = np.nan
+    out["inwoners"] = out["inwoners"].astype("float64")
+    result = gpd.GeoDataFrame(out, geometry=df.geometry.values, crs=gdf.crs)
+    result = _set_crs(result, path, crs)
+    _check_geometry(result, path)
+    result["area_km2"] = result.geometry.area / 1e6
+    return result[WIJKEN_COLUMNS].reset_index(drop=True)
+
+
+def _detect_schema(gdf: gpd.GeoDataFrame, path: Path | str) -> str:
+    cols = set(gdf.columns)
+    for name in ("planner", "new", "old", "generalised"):
+        if _SCHEMAS[name][0] in cols:
+            return name
+    raise GeometryError(path, "has no wijk code column; expected WK_CODE (CBS up to 2020), wijkcode (CBS "
+                        f"GeoPackage), statcode (CBS gebiedsindelingen) or wijk_code; found {', '.join(map(str, cols))}")
+
+
+def _set_crs(gdf: gpd.GeoDataFrame, path: Path | str, crs: str | None) -> gpd.GeoDataFrame:
+    if crs:
+        try:
+            stated = CRS.from_user_input(crs)
+        except Exception:
+            raise GeometryError(path, f"'{crs}' is not a CRS; expected e.g. EPSG:28992", column="files.wijken_crs") from None
+        if gdf.crs is None:
+            gdf = gdf.set_crs(stated)
+    if gdf.crs is None:
+        raise GeometryError(path, "has no CRS; CBS files are in EPSG:28992 (RD New): state it in planner.toml as "
+                            "[files] wijken_crs = \"EPSG:28992\"")
+    gdf = gdf.to_crs(CRS_RD_NEW)
+    minx, miny, maxx, maxy = gdf.total_bounds
+    # RD New covers the Netherlands: x 0..300 km, y 289..629 km (with a margin). Lat/lon labelled RD lands far off.
+    if not (-10_000 <= minx and maxx <= 310_000 and 280_000 <= miny and maxy <= 640_000):
+        raise GeometryError(path, f"coordinates ({minx:.0f}, {miny:.0f})..({maxx:.0f}, {maxy:.0f}) lie outside "
+                            "the Netherlands in EPSG:28992; is the CRS stated wrongly (lat/lon labelled RD?)")
+    return gdf
+
+
+def _check_geometry(gdf: gpd.GeoDataFrame, path: Path | str) -> None:
+    for i, (code, geom) in enumerate(zip(gdf["wijk_code"], gdf.geometry, strict=True), start=1):
+        where = f"feature {i} ({code})"
+        if geom is None or geom.is_empty:
+            raise GeometryError(path, "has no geometry; expected a polygon", row=where, column="geometry")
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise GeometryError(path, f"is a {geom.geom_type}; expected a Polygon or MultiPolygon", row=where,
+                                column="geometry")
+        if not geom.is_valid:
+            from shapely.validation import explain_validity
+
+            raise GeometryError(path, f"is not a valid polygon ({explain_validity(geom)})", row=where,
+                                column="geometry")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]

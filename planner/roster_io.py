@@ -1,0 +1,83 @@
+"""The roster.csv contract: one row per officer per contiguous block of one activity, read and written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from planner.errors import InputError
+from planner.tables import read_csv
+from planner.timeutil import parse_date, parse_datetime
+
+ROSTER_COLUMNS = ["officer_id", "date", "start", "end", "activity", "wijk_code"]
+ROSTER_OPTIONAL = ["shift", "task"]
+
+
+def empty_roster() -> pd.DataFrame:
+    return pd.DataFrame(columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
+
+
+def read_roster(path: Path, tz: ZoneInfo, activities: set[str] | None = None) -> pd.DataFrame:
+    """Read a roster (planned or realized hours) into aware datetimes; every row and column is checked.
+
+    ``date`` is the date the shift started (a night block after midnight keeps its shift's date); when
+    empty it is the block's local start date. ``shift`` and ``task`` are optional.
+    """
+    df = read_csv(path, ROSTER_COLUMNS, ROSTER_OPTIONAL)
+    rows = []
+    for r in df.to_dict("records"):
+        row = int(r["_row"])
+        if not r["officer_id"]:
+            raise InputError(path, "is empty", row=row, column="officer_id")
+        try:
+            start = parse_datetime(r["start"], tz)
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=row, column="start") from None
+        try:
+            end = parse_datetime(r["end"], tz)
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=row, column="end") from None
+        if end <= start:
+            raise InputError(path, "ends at or before it starts", row=row, column="end")
+        if end - start > dt.timedelta(hours=24):
+            raise InputError(path, "lasts more than 24 hours; expected one block of one shift", row=row,
+                             column="end")
+        try:
+            date = parse_date(r["date"]) if r["date"] else start.date()
+        except ValueError as exc:
+            raise InputError(path, str(exc), row=row, column="date") from None
+        activity = r["activity"].strip().lower()
+        if activities is not None and activity not in activities:
+            raise InputError(path, f"'{r['activity']}' is not an activity; expected one of {', '.join(sorted(activities))}",
+                             row=row, column="activity")
+        rows.append({"officer_id": r["officer_id"], "date": date, "start": start, "end": end, "activity": activity,
+                     "wijk_code": r["wijk_code"], "shift": r["shift"], "task": r["task"], "_row": row})
+    if not rows:
+        return empty_roster()
+    return pd.DataFrame(rows).sort_values(["officer_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def roster_to_csv_text(roster: pd.DataFrame) -> str:
+    """The CSV text of a roster (comma separated, UTF-8, ISO 8601 with UTC offset)."""
+    out = pd.DataFrame({
+        "officer_id": roster["officer_id"].astype(str),
+        "date": [d.isoformat() for d in roster["date"]],
+        "start": [s.isoformat(timespec="minutes") for s in roster["start"]],
+        "end": [e.isoformat(timespec="minutes") for e in roster["end"]],
+        "activity": roster["activity"].astype(str),
+        "wijk_code": roster["wijk_code"].fillna("").astype(str),
+        "shift": roster.get("shift", pd.Series([""] * len(roster))).fillna("").astype(str).values,
+        "task": roster.get("task", pd.Series([""] * len(roster))).fillna("").astype(str).values,
+    })
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def block_minutes(roster: pd.DataFrame) -> pd.Series:
+    """Real elapsed minutes of each block (exact across DST)."""
+    return pd.Series(
+        [int((e - s).total_seconds() // 60) for s, e in zip(roster["start"], roster["end"], strict=True)],
+        index=roster.index, dtype="int64",
+    )
