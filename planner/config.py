@@ -87,13 +87,14 @@ class Norm:
 
 @dataclass(frozen=True)
 class Weights:
-    """Objective weights per hour short (presence by priority factor), per unit of unfairness, per wish."""
+    """Objective weights: per hour short (presence times its priority factor), per hour off the contract,
+    per shift of unfairness, per wished day off worked."""
 
     presence: float = 1000
     team: float = 100
+    hours_deviation: float = 20
     fairness: float = 10
-    wishes: float = 10
-    non_wijk_hour: float = 1
+    wishes: float = 50
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,9 @@ def _officers(path: Path, cfg: Config, wijk_codes: set[str]) -> pd.DataFrame:
         oid = r["officer_id"]
         if not oid:
             raise InputError(path, "is empty; every officer needs an id", row=row, column="officer_id")
+        if oid.startswith(("=", "+", "-", "@")) or "|" in oid or "," in oid:
+            raise InputError(path, f"'{oid}' cannot be an id: it may not start with = + - @ or hold | or ,",
+                             row=row, column="officer_id")
         if oid in seen:
             raise CrossFileError(path, f"officer '{oid}' appears twice (first in row {seen[oid]})", row=row,
                                  column="officer_id")

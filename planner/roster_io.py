@@ -81,3 +81,29 @@ def block_minutes(roster: pd.DataFrame) -> pd.Series:
         [int((e - s).total_seconds() // 60) for s, e in zip(roster["start"], roster["end"], strict=True)],
         index=roster.index, dtype="int64",
     )
+
+
+def shifts_of(roster: pd.DataFrame) -> pd.DataFrame:
+    """Group blocks into shifts: blocks of one officer that touch (end == next start) form one shift.
+
+    Returns officer_id, date (of the first block), start, end, minutes, and the list of block indices.
+    """
+    rows = []
+    if roster.empty:
+        return pd.DataFrame(columns=["officer_id", "date", "start", "end", "minutes", "blocks"])
+    ordered = roster.sort_values(["officer_id", "start"], kind="stable")
+    cur: dict | None = None
+    for idx, r in zip(ordered.index, ordered.to_dict("records"), strict=True):
+        if cur is not None and cur["officer_id"] == r["officer_id"] and cur["end"] == r["start"]:
+            cur["end"] = r["end"]
+            cur["blocks"].append(idx)
+            continue
+        if cur is not None:
+            rows.append(cur)
+        cur = {"officer_id": r["officer_id"], "date": r["date"], "start": r["start"], "end": r["end"],
+               "blocks": [idx]}
+    if cur is not None:
+        rows.append(cur)
+    out = pd.DataFrame(rows)
+    out["minutes"] = [int((e - s).total_seconds() // 60) for s, e in zip(out["start"], out["end"], strict=True)]
+    return out

@@ -1,0 +1,129 @@
+"""CLI: plan a week (planner roster) and show it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.live import Live
+from rich.table import Table
+
+from planner.cli._app import app, console, err_console, user_errors
+
+
+def _progress_table(points: list[tuple[float, float, float]]) -> Table:
+    t = Table(title="CP-SAT search", show_header=True)
+    t.add_column("time s", justify="right")
+    t.add_column("objective", justify="right")
+    t.add_column("bound", justify="right")
+    for s, obj, bound in points[-6:]:
+        t.add_row(f"{s:.2f}", f"{obj:,.1f}", f"{bound:,.1f}")
+    return t
+
+
+def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = True) -> None:
+    """The grid, the status line, unmet demand and the penalties, in the terminal."""
+    from planner.outputs import grid
+
+    if plan.has_roster:
+        g = grid(plan, days, absences)
+        t = Table(title=f"Rooster {plan.week}", show_lines=False)
+        cols = [c for c in g.columns if names or c != "name"]
+        for c in cols:
+            t.add_column(str(c), justify="right" if c in ("planned h", "available h", "own-wijk h", "share") else "left")
+        for rec in g.to_dict("records"):
+            cells = []
+            for c in cols:
+                v = rec[c]
+                if c == "share":
+                    style = "red" if v is not None and v < plan.norm_share else "green"
+                    cells.append(f"[{style}]{v:.0%}[/]" if v is not None else "-")
+                elif isinstance(v, float):
+                    cells.append(f"{v:.1f}")
+                else:
+                    cells.append(str(v).replace("[", r"\["))
+            t.add_row(*cells)
+        console.print(t)
+    line = f"status: {plan.status}"
+    if plan.objective is not None:
+        line += f"  objective {plan.objective:,.1f}  bound {plan.bound:,.1f}  gap {plan.gap:.2%}"
+    line += f"  time {plan.runtime_s:.2f} s"
+    console.print(line, highlight=False)
+    unmet = plan.unmet
+    if len(unmet):
+        pres = float(unmet.loc[unmet["kind"] == "presence", "unmet_h"].sum())
+        team = float(unmet.loc[unmet["kind"] != "presence", "unmet_h"].sum())
+        console.print(f"short: {pres:.1f} h wijk presence, {team:.1f} h team demand (noodhulp, events)",
+                      highlight=False)
+    for p in plan.penalties:
+        console.print(f"  - [{p.rule}] {p.message}", markup=False, highlight=False)
+    for line in plan.explanation:
+        err_console.print(f"  ! {line}", markup=False, highlight=False)
+
+
+@app.command()
+def roster(
+    data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, optional demand and absences)."),
+    week: str = typer.Option(..., "--week", "-w", help="ISO week to plan, e.g. 2027-W03."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for roster.csv, summary.json, roster.xlsx, ics/."),
+    history: list[Path] = typer.Option([], "--history", help="Earlier rosters or realized hours (roster format); "
+                                       "repeatable. history/*.csv in the output folder is read too."),
+    time_limit: float = typer.Option(None, "--time-limit", help="Seconds per team (default: planner.toml, 30)."),
+    workers: int = typer.Option(None, "--workers", help="CP-SAT search threads (0 = all cores; 1 = byte-identical "
+                                "output for a seed)."),
+    seed: int = typer.Option(None, "--seed", help="Random seed of the search (default: planner.toml, 0)."),
+    processes: int = typer.Option(None, "--processes", help="Teams solved side by side (default: all cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
+) -> None:
+    """Plan one week for every team: at least 80 % in the own wijk, within the Arbeidstijdenwet."""
+    from planner.dataset import load_dataset
+    from planner.outputs import write_outputs
+    from planner.plan import archive_previous, check_out_dir, history_files, load_history, plan_week
+    from planner.timeutil import parse_week, week_days
+
+    with user_errors():
+        try:
+            monday = parse_week(week)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--week") from None
+        ds = load_dataset(data_dir)
+        check_out_dir(out)
+        files = history_files(out, history, monday)
+        hist, names = load_history(files, ds)
+        points: list[tuple[float, float, float]] = []
+        live = Live(_progress_table(points), console=console, transient=True) if console.is_terminal and not quiet \
+            else None
+
+        def on_progress(t: float, obj: float, bound: float) -> None:
+            points.append((t, obj, bound))
+            if live:
+                live.update(_progress_table(points))
+
+        def on_team(result: Any, i: int, n: int) -> None:
+            if n > 1 and not quiet:
+                console.print(f"[{i}/{n}] {result.team}: {result.status} in {result.runtime_s:.1f} s",
+                              markup=False, highlight=False)
+
+        if live:
+            with live:
+                plan = plan_week(ds, monday, history=hist, history_names=names, time_limit_s=time_limit,
+                                 workers=workers, seed=seed, processes=processes, on_progress=on_progress,
+                                 on_team=on_team)
+        else:
+            plan = plan_week(ds, monday, history=hist, history_names=names, time_limit_s=time_limit,
+                             workers=workers, seed=seed, processes=processes, on_progress=on_progress,
+                             on_team=on_team)
+        days = week_days(monday)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        if plan.has_roster:
+            archive_previous(out, monday, stamp)
+        write_outputs(out, plan, days, ds.absences)
+    if quiet:
+        console.print(f"status: {plan.status}", highlight=False)
+    else:
+        print_plan(plan, days, ds.absences)
+        console.print(f"written to {out}/", highlight=False)
+    if not plan.has_roster:
+        raise typer.Exit(1 if plan.status == "infeasible" else 3)

@@ -1,0 +1,183 @@
+"""Roster outputs: roster.csv, summary.json, an XLSX grid planners read, one .ics calendar per officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner import atomic
+from planner.roster_io import roster_to_csv_text
+from planner.safe import cell
+from planner.timeutil import minutes_between
+
+SUMMARY = "summary.json"
+ROSTER = "roster.csv"
+GRID = "roster.xlsx"
+ICS_DIR = "ics"
+
+
+def _num(x: Any) -> Any:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    if isinstance(x, float):
+        return round(x, 4)
+    return x
+
+
+def summary_dict(plan: Any) -> dict[str, Any]:
+    """The summary as plain JSON-able data (the same figures the terminal shows)."""
+    teams = []
+    for r in plan.results:
+        teams.append({
+            "team": r.team, "status": r.status, "objective": _num(r.objective), "bound": _num(r.bound),
+            "gap": _num(r.gap), "runtime_s": round(r.runtime_s, 3), "interrupted": r.interrupted,
+            "explanation": r.explanation,
+        })
+    officers = plan.officers.to_dict("records") if len(plan.officers) else []
+    for o in officers:
+        for k, v in list(o.items()):
+            o[k] = _num(v)
+    unmet = plan.unmet
+    return {
+        "week": plan.week,
+        "status": plan.status,
+        "objective": _num(plan.objective),
+        "bound": _num(plan.bound),
+        "gap": _num(plan.gap),
+        "runtime_s": round(plan.runtime_s, 3),
+        "teams": teams,
+        "officers": officers,
+        "unmet": {
+            "wijk_presence_h": _num(float(unmet.loc[unmet["kind"] == "presence", "unmet_h"].sum())) if len(unmet) else 0,
+            "team_h": _num(float(unmet.loc[unmet["kind"] != "presence", "unmet_h"].sum())) if len(unmet) else 0,
+            "windows": [{k: _num(v) for k, v in row.items()} for row in unmet.to_dict("records") if row["unmet_h"] > 0],
+        },
+        "penalties": [p.__dict__ | {"amount": _num(p.amount), "cost": _num(p.cost)} for p in plan.penalties],
+        "inputs": plan.inputs,
+        "history": plan.history_files,
+        "parameters": plan.params,
+    }
+
+
+def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame:
+    """Officers × days with shift codes (or the absence reason), hours and own-wijk share."""
+    roster = plan.roster
+    rows = []
+    for o in plan.officers.to_dict("records"):
+        mine = roster[roster["officer_id"] == o["officer_id"]] if len(roster) else roster
+        row: dict[str, Any] = {"officer": o["officer_id"], "name": o["name"], "wijk": o["wijken"]}
+        for d in days:
+            day = mine[mine["date"] == d] if len(mine) else mine
+            if len(day):
+                code = next((c for c in day["shift"] if c), "") or str(day["activity"].iloc[0])
+                minutes = sum(minutes_between(s, e) for s, e in zip(day["start"], day["end"], strict=True))
+                row[f"{d:%a %d-%m}"] = f"{code} {minutes / 60:g}h"
+            else:
+                ab = absences[(absences["officer_id"] == o["officer_id"]) & (absences["kind"] == "unavailable")]
+                hit = [r for s, e, r in zip(ab["start"], ab["end"], ab["reason"], strict=True)
+                       if s.date() <= d < (e - dt.timedelta(seconds=1)).date() + dt.timedelta(days=1)]
+                row[f"{d:%a %d-%m}"] = hit[0] if hit else ""
+        row["planned h"] = o["planned_h"]
+        row["available h"] = o["available_h"]
+        row["own-wijk h"] = o["own_wijk_h"]
+        row["share"] = o["share"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def xlsx_bytes(grid_df: pd.DataFrame, plan: Any, fixed_time: dt.datetime) -> bytes:
+    """The grid and the blocks as an XLSX workbook (deterministic: fixed document times)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "rooster"
+    ws.append([cell(str(c)) for c in grid_df.columns])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    low = PatternFill("solid", fgColor="F4CCCC")
+    for rec in grid_df.itertuples(index=False):
+        ws.append([cell(v) if not (isinstance(v, float) and math.isnan(v)) else None for v in rec])
+        share = rec[-1]
+        if isinstance(share, float) and share < plan.norm_share:
+            ws.cell(ws.max_row, len(rec)).fill = low
+    for row in ws.iter_rows(min_row=2, min_col=grid_df.columns.get_loc("share") + 1,
+                            max_col=grid_df.columns.get_loc("share") + 1):
+        for c in row:
+            c.number_format = "0.0%"
+    ws.freeze_panes = "D2"
+    for col in ws.columns:
+        ws.column_dimensions[col[0].column_letter].width = max(10, min(28, max(len(str(c.value or "")) for c in col) + 2))
+    blocks = wb.create_sheet("blokken")
+    cols = ["officer_id", "date", "start", "end", "activity", "wijk_code", "shift", "task"]
+    blocks.append(cols)
+    for r in plan.roster.to_dict("records"):
+        blocks.append([cell(r["officer_id"]), r["date"].isoformat(), r["start"].isoformat(timespec="minutes"),
+                       r["end"].isoformat(timespec="minutes"), r["activity"], r["wijk_code"], r["shift"],
+                       cell(r["task"])])
+    wb.properties.created = fixed_time.replace(tzinfo=None)
+    wb.properties.modified = fixed_time.replace(tzinfo=None)
+    wb.properties.creator = "planner"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def ics_files(plan: Any, fixed_time: dt.datetime) -> dict[str, bytes]:
+    """One iCalendar per officer: one event per shift, with its blocks in the description."""
+    from icalendar import Calendar, Event
+
+    out: dict[str, bytes] = {}
+    roster = plan.roster
+    if roster.empty:
+        return out
+    for oid, mine in roster.groupby("officer_id", sort=True):
+        cal = Calendar()
+        cal.add("prodid", "-//planner//wijkagent rooster//NL")
+        cal.add("version", "2.0")
+        for (d, code), shift in mine.groupby(["date", "shift"], sort=True):
+            ev = Event()
+            ev.add("uid", f"{oid}-{d.isoformat()}-{code or 'blok'}@planner")
+            ev.add("dtstamp", fixed_time.astimezone(dt.UTC))
+            ev.add("dtstart", shift["start"].min())
+            ev.add("dtend", shift["end"].max())
+            acts = ", ".join(dict.fromkeys(shift["activity"]))
+            ev.add("summary", f"{code or shift['activity'].iloc[0]} ({acts})")
+            ev.add("description", "\n".join(
+                f"{s:%H:%M}-{e:%H:%M} {a} {w or ''} {t or ''}".strip()
+                for s, e, a, w, t in zip(shift["start"], shift["end"], shift["activity"], shift["wijk_code"],
+                                         shift["task"], strict=True)))
+            cal.add_component(ev)
+        out[_safe_name(str(oid)) + ".ics"] = cal.to_ical()
+    return out
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:80] or "officer"
+
+
+def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.DataFrame) -> list[Path]:
+    """Write every output of a plan atomically; returns the paths written."""
+    fixed_time = dt.datetime.combine(days[0], dt.time(0), tzinfo=dt.UTC)
+    written: list[Path] = []
+    if plan.has_roster:
+        data = {ROSTER: roster_to_csv_text(plan.roster).encode(),
+                GRID: xlsx_bytes(grid(plan, days, absences), plan, fixed_time)}
+        for name, payload in ics_files(plan, fixed_time).items():
+            data[f"{ICS_DIR}/{name}"] = payload
+    else:
+        data = {}
+    data[SUMMARY] = (json.dumps(summary_dict(plan), indent=2, ensure_ascii=False, default=str) + "\n").encode()
+    for name, payload in data.items():
+        path = out_dir / name
+        atomic.write_bytes(path, payload)
+        written.append(path)
+    return written

@@ -1,0 +1,211 @@
+"""Plan a week for every team of a data folder: history, one solve per team (in parallel), one combined plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.dataset import Dataset
+from planner.errors import OutputError
+from planner.roster_io import empty_roster, read_roster
+from planner.solver import Result, solve_week
+from planner.solver.extract import Penalty
+from planner.timeutil import week_label
+
+HISTORY_DIR = "history"
+PREVIOUS_DIR = "previous"
+
+
+@dataclass
+class Plan:
+    """The week's plan over all teams: the combined roster, figures, penalties and each team's result."""
+
+    week: str
+    monday: dt.date
+    results: list[Result]
+    inputs: dict[str, str]
+    history_files: list[str]
+    norm_share: float
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        statuses = {r.status for r in self.results}
+        for s in ("infeasible", "no_solution", "interrupted", "model_invalid", "feasible"):
+            if s in statuses:
+                return s
+        return "optimal"
+
+    @property
+    def has_roster(self) -> bool:
+        return all(r.has_roster for r in self.results)
+
+    def _cat(self, attr: str) -> pd.DataFrame:
+        frames = [getattr(r, attr) for r in self.results if len(getattr(r, attr))]
+        return pd.concat(frames, ignore_index=True) if frames else (empty_roster() if attr == "roster" else pd.DataFrame())
+
+    @property
+    def roster(self) -> pd.DataFrame:
+        return self._cat("roster")
+
+    @property
+    def officers(self) -> pd.DataFrame:
+        return self._cat("officers")
+
+    @property
+    def unmet(self) -> pd.DataFrame:
+        u = self._cat("unmet")
+        return u if len(u) else pd.DataFrame(columns=["kind", "unmet_h", "wanted_h"])
+
+    @property
+    def penalties(self) -> list[Penalty]:
+        return [p for r in self.results for p in r.penalties]
+
+    @property
+    def objective(self) -> float | None:
+        vals = [r.objective for r in self.results]
+        return None if any(v is None for v in vals) else sum(vals)  # type: ignore[misc]
+
+    @property
+    def bound(self) -> float | None:
+        vals = [r.bound for r in self.results]
+        return None if any(v is None for v in vals) else sum(vals)  # type: ignore[misc]
+
+    @property
+    def gap(self) -> float | None:
+        gaps = [r.gap for r in self.results]
+        return None if any(g is None for g in gaps) else max(gaps, default=0.0)  # type: ignore[type-var]
+
+    @property
+    def runtime_s(self) -> float:
+        return sum(r.runtime_s for r in self.results)
+
+    @property
+    def explanation(self) -> list[str]:
+        return [f"{r.team}: {line}" if len(self.results) > 1 else line for r in self.results for line in r.explanation]
+
+
+def load_history(files: list[Path], ds: Dataset) -> tuple[pd.DataFrame, list[str]]:
+    """Read history rosters (planned or realized, roster format); later files win for the same officer-week."""
+    frames = []
+    names = []
+    for f in files:
+        df = read_roster(f, ds.config.tz, set(ds.config.activities))
+        if len(df):
+            df = df.assign(_monday=[d - dt.timedelta(days=d.weekday()) for d in df["date"]], _src=len(frames))
+            frames.append(df)
+        names.append(str(f))
+    if not frames:
+        return empty_roster(), names
+    allh = pd.concat(frames, ignore_index=True)
+    latest = allh.groupby(["officer_id", "_monday"])["_src"].transform("max")
+    allh = allh[allh["_src"] == latest].drop(columns=["_monday", "_src"])
+    return allh.reset_index(drop=True), names
+
+
+def history_files(out_dir: Path | None, extra: list[Path], monday: dt.date) -> list[Path]:
+    """History found in the output folder (history/*.csv and an earlier week's roster.csv) plus --history."""
+    found: list[Path] = []
+    if out_dir is not None:
+        hdir = out_dir / HISTORY_DIR
+        if hdir.is_dir():
+            found += sorted(p for p in hdir.glob("*.csv"))
+        current = out_dir / "roster.csv"
+        if current.exists() and _week_of(out_dir) not in (None, week_label(monday)):
+            found.append(current)
+    return found + list(extra)
+
+
+def _week_of(out_dir: Path) -> str | None:
+    try:
+        return str(json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))["week"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
+    """Keep what the folder held: an earlier week's roster moves to history/, a re-planned week's to previous/."""
+    current = out_dir / "roster.csv"
+    if not current.exists():
+        return
+    old_week = _week_of(out_dir)
+    if old_week is not None and old_week < week_label(monday):
+        target = out_dir / HISTORY_DIR / f"{old_week}.csv"
+    else:
+        target = out_dir / PREVIOUS_DIR / f"{old_week or 'unknown'}-{stamp}.csv"
+    if target.exists():
+        target = target.with_name(f"{target.stem}-{stamp}.csv")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(current, target)
+    summary = out_dir / "summary.json"
+    if summary.exists():
+        shutil.copy2(summary, target.with_suffix(".summary.json"))
+
+
+def _solve_team(args: tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]) -> Result:
+    ds, monday, history, kw = args
+    return solve_week(ds, monday, history=history, **kw)
+
+
+def plan_week(
+    ds: Dataset,
+    monday: dt.date,
+    *,
+    history: pd.DataFrame | None = None,
+    history_names: list[str] | None = None,
+    time_limit_s: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    processes: int | None = None,
+    on_progress: Callable[[float, float, float], None] | None = None,
+    on_team: Callable[[Result, int, int], None] | None = None,
+) -> Plan:
+    """Solve every team of ``ds`` for the week; teams run in parallel processes when there are several."""
+    teams = ds.teams
+    hist = history if history is not None else empty_roster()
+    kw = {"time_limit_s": time_limit_s, "workers": workers, "seed": seed}
+    results: list[Result] = []
+    if len(teams) == 1:
+        results.append(solve_week(ds, monday, history=hist, on_progress=on_progress, **kw))
+        if on_team:
+            on_team(results[0], 1, 1)
+    else:
+        nproc = processes or os.cpu_count() or 1
+        if workers is None and ds.config.solver.workers == 0:
+            kw["workers"] = 1  # one search thread per team when teams run side by side
+        jobs = []
+        for team in teams:
+            sub = ds.subset_team(team)
+            ids = set(sub.officers["officer_id"])
+            jobs.append((sub, monday, hist[hist["officer_id"].isin(ids)] if len(hist) else hist, kw))
+        if nproc <= 1:
+            for i, job in enumerate(jobs, start=1):
+                results.append(_solve_team(job))
+                if on_team:
+                    on_team(results[-1], i, len(jobs))
+        else:
+            with ProcessPoolExecutor(max_workers=nproc) as pool:
+                futures = {pool.submit(_solve_team, job): job[0].teams[0] for job in jobs}
+                for i, fut in enumerate(as_completed(futures), start=1):
+                    results.append(fut.result())
+                    if on_team:
+                        on_team(results[-1], i, len(jobs))
+            results.sort(key=lambda r: r.team)
+    params = results[0].params if results else {}
+    return Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share,
+                params)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an output folder that is a file."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a folder")

@@ -1,0 +1,164 @@
+"""Reading a solution back: roster blocks, per-officer figures, unmet demand and the penalties that fired."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from planner.roster_io import ROSTER_COLUMNS, ROSTER_OPTIONAL
+from planner.solver.instance import Instance
+from planner.solver.model import Built
+from planner.timeutil import minutes_between
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A soft rule that bent: which, for whom or what, by how much, what it cost, in domain words."""
+
+    rule: str
+    subject: str
+    amount: float  # hours, or a count
+    unit: str  # "h" or "count"
+    cost: float  # objective units / 60 (weighted hours)
+    message: str
+
+
+def _value(solver: Any, x: Any) -> int:
+    return int(solver.value(x)) if not isinstance(x, int) else x
+
+
+def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
+    """Blocks of one activity per officer, merged where contiguous, in the roster.csv contract."""
+    v = built.ctx.v
+    r = v.resolution
+    rows: list[dict[str, Any]] = []
+    for oi, o in enumerate(inst.officers):
+        primary = o.wijken[0]
+        pieces: list[tuple[dt.datetime, dt.datetime, str, str, str, str]] = []
+        for fb in o.fixed:
+            pieces.append((fb.start, fb.end, fb.activity, "", "", fb.reason))
+        for si, sl in enumerate(inst.slots):
+            x = v.x.get((oi, si))
+            if x is None or not solver.boolean_value(x):
+                continue
+            for gi, seg in enumerate(sl.segments):
+                t = seg.start
+                work: list[tuple[int, str, str, str]] = []
+                for j in seg.presence:
+                    p = v.pres.get((oi, si, gi, j))
+                    if p is not None and solver.value(p):
+                        work.append((r * int(solver.value(p)), "wijk", inst.demands[j].wijk_code, ""))
+                team: list[tuple[int, str, str, str]] = []
+                for j in seg.team:
+                    q = v.team.get((oi, si, gi, j))
+                    if q is not None and solver.value(q):
+                        dm = inst.demands[j]
+                        team.append((r * int(solver.value(q)), dm.kind, dm.wijk_code, dm.name))
+                used = sum(m for m, *_ in work) + sum(m for m, *_ in team)
+                free = seg.minutes - used
+                # Own-wijk time first (demanded wijk presence, then the rest in the first own wijk), team last.
+                for minutes, act, wijk, task in [*work, (free, "wijk", primary, ""), *team]:
+                    if minutes <= 0:
+                        continue
+                    end = (t.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)).astimezone(inst.cfg.tz)
+                    pieces.append((t, end, act, wijk, sl.code, task))
+                    t = end
+        pieces.sort(key=lambda p: p[0])
+        for s, e, act, wijk, code, task in pieces:
+            if rows and rows[-1]["officer_id"] == o.officer_id and rows[-1]["end"] == s and \
+                    (rows[-1]["activity"], rows[-1]["wijk_code"], rows[-1]["task"]) == (act, wijk, task):
+                rows[-1]["end"] = e
+                continue
+            shift_date = next((sl.date for sl in inst.slots if sl.start <= s < sl.end and sl.code == code), s.date())
+            if not code:  # a fixed block: its own date
+                shift_date = s.astimezone(inst.cfg.tz).date()
+            rows.append({"officer_id": o.officer_id, "date": shift_date, "start": s, "end": e, "activity": act,
+                         "wijk_code": wijk, "shift": code, "task": task})
+    if not rows:
+        return pd.DataFrame(columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
+    return pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
+
+
+def officer_figures(inst: Instance, roster: pd.DataFrame) -> pd.DataFrame:
+    """Per officer: planned, available and own-wijk hours, the week's share and the window's share."""
+    cfg = inst.cfg
+    out = []
+    for o in inst.officers:
+        mine = roster[roster["officer_id"] == o.officer_id]
+        worked = sum(minutes_between(s, e) for s, e in zip(mine["start"], mine["end"], strict=True))
+        own = sum(minutes_between(s, e) for s, e, a, w in
+                  zip(mine["start"], mine["end"], mine["activity"], mine["wijk_code"], strict=True)
+                  if cfg.counts_for_norm(a) and (a != "wijk" or w in o.wijken))
+        past = [h for h in o.history_weeks if h[0] < cfg.norm.window_weeks]
+        win_avail = o.available_min + sum(h[2] for h in past)
+        win_own = own + sum(h[3] for h in past)
+        codes = mine.loc[mine["shift"] != "", ["date", "shift"]].drop_duplicates()
+        out.append({
+            "officer_id": o.officer_id, "name": o.name, "wijken": "|".join(o.wijken),
+            "contract_h": o.contract_hours, "available_h": o.available_min / 60, "planned_h": worked / 60,
+            "own_wijk_h": own / 60, "share": (own / o.available_min) if o.available_min else None,
+            "window_weeks": 1 + len(past), "window_share": (win_own / win_avail) if win_avail else None,
+            "nights": int(sum(1 for c in codes["shift"] if _is_night_code(inst, c))),
+            "shifts": len(codes) + len({fb.date for fb in o.fixed}),
+        })
+    return pd.DataFrame(out)
+
+
+def _is_night_code(inst: Instance, code: str) -> bool:
+    return any(sl.code == code and sl.night for sl in inst.slots)
+
+
+def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
+    """Every soft-rule term that is above zero, in domain words."""
+    out = []
+    wijk_names = dict(zip(inst.ds.wijken["wijk_code"], inst.ds.wijken["wijk_naam"], strict=True))
+    for t in built.terms:
+        val = _value(solver, t.var)
+        if val <= 0:
+            continue
+        cost = t.coef * val / 60
+        if t.rule in ("presence_demand", "team_demand"):
+            dm = inst.demands[t.ref]
+            when = f"{dm.start:%a %d %b %H:%M}–{dm.end:%H:%M}"
+            if dm.kind == "presence":
+                what = f"{dm.theme} in {dm.wijk_code} ({wijk_names.get(dm.wijk_code, '')}) {when}"
+            else:
+                what = f"{dm.name} {when}"
+            msg = f"{what}: {val / 60:.1f} of {dm.wanted_minutes / 60:.1f} officer-hours unmet"
+            out.append(Penalty(t.rule, dm.id, val / 60, "h", cost, msg))
+        elif t.rule == "hours_deviation":
+            o = inst.officers[t.ref]
+            worked = _value(solver, built.ctx.v.worked[t.ref]) if not isinstance(built.ctx.v.worked[t.ref], int) \
+                else built.ctx.v.worked[t.ref]
+            worked = int(solver.value(built.ctx.v.worked[t.ref]))
+            side = "above" if worked > o.available_min else "below"
+            out.append(Penalty(t.rule, o.officer_id, val / 60, "h", cost,
+                               f"{o.officer_id}: {val / 60:.1f} h {side} available hours ({o.available_min / 60:.1f} h)"))
+        elif t.rule.startswith("fair_"):
+            kind = t.rule.removeprefix("fair_")
+            out.append(Penalty(t.rule, "team", val, "count", cost,
+                               f"{kind}: the busiest officer works {val} more than the least busy"))
+        elif t.rule == "wished_day_off":
+            oi, day = t.ref
+            o = inst.officers[oi]
+            out.append(Penalty(t.rule, o.officer_id, val, "count", cost,
+                               f"{o.officer_id} works on a wished day off ({inst.days[day]:%a %d %b})"))
+    return out
+
+
+def unmet_demand(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
+    """Per demand window: wanted and unmet officer-hours."""
+    rows = []
+    for t in built.terms:
+        if t.rule not in ("presence_demand", "team_demand"):
+            continue
+        dm = inst.demands[t.ref]
+        short = _value(solver, t.var)
+        rows.append({"id": dm.id, "kind": dm.kind, "name": dm.name, "wijk_code": dm.wijk_code, "theme": dm.theme,
+                     "start": dm.start.isoformat(timespec="minutes"), "end": dm.end.isoformat(timespec="minutes"),
+                     "wanted_h": dm.wanted_minutes / 60, "unmet_h": short / 60})
+    return pd.DataFrame(rows, columns=["id", "kind", "name", "wijk_code", "theme", "start", "end", "wanted_h",
+                                       "unmet_h"])

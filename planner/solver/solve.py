@@ -1,0 +1,165 @@
+"""solve_week: build, solve and read back one team's week; infeasible is a status with an explanation."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import ortools
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from planner import __version__
+from planner.dataset import Dataset
+from planner.solver.extract import Penalty, extract_roster, officer_figures, penalties, unmet_demand
+from planner.solver.instance import Instance, build_instance
+from planner.solver.model import build_model
+from planner.timeutil import week_label
+
+Progress = Callable[[float, float, float], None]  # (seconds, objective, bound)
+
+STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "no_solution",
+}
+
+
+@dataclass
+class Result:
+    """What a solve returns: status, objective, bound, gap, runtime, roster, figures, penalties, explanation."""
+
+    status: str
+    week: str
+    team: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    runtime_s: float
+    roster: pd.DataFrame
+    officers: pd.DataFrame
+    unmet: pd.DataFrame
+    penalties: list[Penalty]
+    explanation: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    interrupted: bool = False
+    progress: list[tuple[float, float, float]] = field(default_factory=list)
+
+    @property
+    def has_roster(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_progress: Progress | None, log: list[tuple[float, float, float]]) -> None:
+        super().__init__()
+        self._on = on_progress
+        self._log = log
+        self._t0 = time.perf_counter()
+
+    def on_solution_callback(self) -> None:
+        point = (time.perf_counter() - self._t0, self.objective_value / 60, self.best_objective_bound / 60)
+        self._log.append(point)
+        if self._on:
+            self._on(*point)
+
+
+@contextlib.contextmanager
+def _stop_on_interrupt(solver: cp_model.CpSolver, flag: list[bool]) -> Iterator[None]:
+    """Ctrl-C stops the search cleanly and keeps the best roster found so far."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        flag[0] = True
+        solver.stop_search()
+
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def solver_parameters(ds: Dataset, time_limit_s: float | None, workers: int | None, seed: int | None) -> dict[str, Any]:
+    s = ds.config.solver
+    return {
+        "max_time_in_seconds": float(time_limit_s if time_limit_s is not None else s.time_limit_s),
+        "num_workers": int(workers if workers is not None else s.workers),
+        "random_seed": int(seed if seed is not None else s.seed),
+        "resolution_min": s.resolution_min,
+    }
+
+
+def solve_week(
+    ds: Dataset,
+    monday: dt.date,
+    *,
+    history: pd.DataFrame | None = None,
+    time_limit_s: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    on_progress: Progress | None = None,
+    instance: Instance | None = None,
+    hint: pd.DataFrame | None = None,
+) -> Result:
+    """Solve the week starting ``monday`` for every officer in ``ds`` (one team).
+
+    Returns a Result; an infeasible week has status "infeasible" and an explanation per officer.
+    """
+    t0 = time.perf_counter()
+    params = solver_parameters(ds, time_limit_s, workers, seed)
+    inst = instance or build_instance(ds, monday, history)
+    built = build_model(inst)
+    if hint is not None:
+        _add_hint(inst, built, hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = params["max_time_in_seconds"]
+    solver.parameters.num_workers = params["num_workers"]
+    solver.parameters.random_seed = params["random_seed"]
+    log: list[tuple[float, float, float]] = []
+    flag = [False]
+    with _stop_on_interrupt(solver, flag):
+        code = solver.solve(built.model, _Callback(on_progress, log))
+    status = STATUS.get(code, "no_solution")
+    team = str(ds.officers["team"].iloc[0]) if len(ds.officers) else ds.config.team_name
+    params |= {"planner": __version__, "ortools": ortools.__version__}
+    label = week_label(monday)
+    if status in ("optimal", "feasible"):
+        roster = extract_roster(inst, built, solver)
+        obj = solver.objective_value / 60
+        bound = solver.best_objective_bound / 60
+        gap = 0.0 if status == "optimal" else (abs(obj - bound) / max(abs(obj), 1e-9) if obj else 0.0)
+        return Result(status, label, team, obj, bound, gap, time.perf_counter() - t0, roster,
+                      officer_figures(inst, roster), unmet_demand(inst, built, solver),
+                      penalties(inst, built, solver), params=params, interrupted=flag[0], progress=log)
+    empty = pd.DataFrame()
+    explanation: list[str] = []
+    if status == "infeasible":
+        from planner.solver.diagnose import explain_infeasible
+
+        explanation = explain_infeasible(inst)
+    elif flag[0]:
+        status = "interrupted"
+        explanation = ["interrupted before any roster was found"]
+    else:
+        explanation = [f"no roster found within {params['max_time_in_seconds']:g} s; allow more time with --time-limit"]
+    return Result(status, label, team, None, None, None, time.perf_counter() - t0, empty, empty, empty, [],
+                  explanation, params, interrupted=flag[0], progress=log)
+
+
+def _add_hint(inst: Instance, built: Any, hint: pd.DataFrame) -> None:
+    """Hint the shifts of an earlier roster (same officers, same week) to start the search near it."""
+    worked = {(r["officer_id"], r["date"], r["shift"]) for r in hint.to_dict("records") if r.get("shift")}
+    for (oi, si), x in built.ctx.v.x.items():
+        sl = inst.slots[si]
+        built.model.add_hint(x, (inst.officers[oi].officer_id, sl.date, sl.code) in worked)
