@@ -672,7 +672,7 @@ def _demand(
     wijk_code: list[str],
     region: _Region,
 ) -> list[list[str]]:
-    """Wijk presence wanted: per wijk about 25-55 % (per team about 40 %) of its officers' own-wijk hours."""
+    """Wijk presence wanted: per wijk about 25-45 % (per team about 34 %) of its officers' own-wijk hours."""
     own_hours: dict[str, float] = dict.fromkeys(wijk_code, 0.0)
     staff: dict[str, int] = dict.fromkeys(wijk_code, 0)
     for o in officers:
@@ -684,7 +684,7 @@ def _demand(
     weights = weights / weights.sum()
     prio_names = [p for p, _ in _PRIORITIES]
     prio_p = [p for _, p in _PRIORITIES]
-    team_share = {t: rng.uniform(0.33, 0.45) for t in sorted(set(region.team.tolist()))}
+    team_share = {t: rng.uniform(0.30, 0.38) for t in sorted(set(region.team.tolist()))}
     code_index = {c: i for i, c in enumerate(wijk_code)}
     rows: list[list[str]] = []
     for w in sorted(wijk_code):
