@@ -306,8 +306,8 @@ def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
             try:
                 factor = parse_number(prio, path, row, "priority", minimum=0, maximum=100)
             except InputError:
-                raise InputError(path, f"'{r['priority']}' is not a priority; expected hoog, midden, laag or a "
-                                 "factor from 0 to 100", row=row, column="priority") from None
+                raise InputError(path, f"'{r['priority']}' is not a priority; expected hoog, midden, laag "
+                                 "or a factor from 0 to 100", row=row, column="priority") from None
         theme = (r["theme"] or "algemeen").strip().lower().replace(" & ", "_en_").replace(" ", "_")
         rows.append({"wijk_code": r["wijk_code"], "weekday": weekday, "date": date, "start": start, "end": end,
                      "officers": officers, "theme": theme, "priority": prio, "priority_factor": factor,
