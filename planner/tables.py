@@ -60,7 +60,7 @@ def read_csv(path: Path, required: list[str], optional: list[str] | None = None)
                              row=1, column=name)
     seen: set[str] = set()
     for name in header:
-        if name in seen:
+        if name and name in seen:  # empty names (Excel's trailing separators) may repeat
             raise InputError(path, "appears twice in the header", row=1, column=name)
         seen.add(name)
         if name and name not in allowed:
@@ -80,8 +80,7 @@ def read_csv(path: Path, required: list[str], optional: list[str] | None = None)
     for name in optional or []:
         if name not in df.columns:
             df[name] = ""
-    if "" in df.columns:
-        df = df.drop(columns=[""])
+    df = df.loc[:, [c != "" for c in df.columns]]
     return df
 
 

@@ -102,3 +102,17 @@ def test_bad_decimal_violated(tmp_path, officers):
         InputError, match=r"officers\.csv, row 2, column 'contract_hours': '36,5,1' is not a number"
     ):
         load_dataset(write_folder(tmp_path, officers=officers))
+
+
+def test_trailing_empty_columns_holds(tmp_path):
+    """Excel writes trailing separators for empty columns ('a;b;;'): they are ignored, even several."""
+    officers = "officer_id;name;wijk_code;contract_hours;;\nA1;Anna;WK999901;36;;\n"
+    ds = load_dataset(write_folder(tmp_path, officers=officers))
+    assert ds.officers["officer_id"].tolist() == ["A1"]
+
+
+def test_duplicate_column_violated(tmp_path):
+    """A column named twice is ambiguous and refused on row 1."""
+    officers = "officer_id;name;wijk_code;contract_hours;name\nA1;Anna;WK999901;36;Bert\n"
+    with pytest.raises(InputError, match=r"officers\.csv, row 1, column 'name': appears twice in the header"):
+        load_dataset(write_folder(tmp_path, officers=officers))
