@@ -145,6 +145,8 @@ _TOML_COMMENTS: dict[str, str] = {
     "fairness": "per unit of unfairness in nights and weekends between officers",
     "wishes": "per wished day off that is not granted",
     "non_wijk_hour": "per hour worked outside the own wijk",
+    "hours_deviation": "per hour a week away from the contract hours",
+    "change": "per shift changed when re-planning a published roster",
     "time_limit_s": "CP-SAT time limit in seconds",
     "workers": "CP-SAT worker threads; 0 = all cores",
     "seed": "CP-SAT random seed (same seed and inputs: same roster)",
