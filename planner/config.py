@@ -88,13 +88,14 @@ class Norm:
 @dataclass(frozen=True)
 class Weights:
     """Objective weights: per hour short (presence times its priority factor), per hour off the contract,
-    per shift of unfairness, per wished day off worked."""
+    per shift of unfairness, per wished day off worked, per changed shift in a re-plan."""
 
     presence: float = 1000
     team: float = 100
     hours_deviation: float = 20
     fairness: float = 10
     wishes: float = 50
+    change: float = 2000
 
 
 @dataclass(frozen=True)

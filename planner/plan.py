@@ -168,14 +168,18 @@ def plan_week(
     processes: int | None = None,
     on_progress: Callable[[float, float, float], None] | None = None,
     on_team: Callable[[Result, int, int], None] | None = None,
+    pins: pd.DataFrame | None = None,
+    allow_breaches: bool = False,
 ) -> Plan:
     """Solve every team of ``ds`` for the week; teams run in parallel processes when there are several."""
     teams = ds.teams
     hist = history if history is not None else empty_roster()
-    kw = {"time_limit_s": time_limit_s, "workers": workers, "seed": seed}
+    kw: dict[str, Any] = {"time_limit_s": time_limit_s, "workers": workers, "seed": seed,
+                          "allow_breaches": allow_breaches}
+    pin_df = pins if pins is not None else empty_roster()
     results: list[Result] = []
     if len(teams) == 1:
-        results.append(solve_week(ds, monday, history=hist, on_progress=on_progress, **kw))
+        results.append(solve_week(ds, monday, history=hist, on_progress=on_progress, pins=pin_df, **kw))
         if on_team:
             on_team(results[0], 1, 1)
     else:
@@ -186,7 +190,8 @@ def plan_week(
         for team in teams:
             sub = ds.subset_team(team)
             ids = set(sub.officers["officer_id"])
-            jobs.append((sub, monday, hist[hist["officer_id"].isin(ids)] if len(hist) else hist, kw))
+            team_kw = kw | {"pins": pin_df[pin_df["officer_id"].isin(ids)] if len(pin_df) else None}
+            jobs.append((sub, monday, hist[hist["officer_id"].isin(ids)] if len(hist) else hist, team_kw))
         if nproc <= 1:
             for i, job in enumerate(jobs, start=1):
                 results.append(_solve_team(job))

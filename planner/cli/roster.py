@@ -75,6 +75,10 @@ def roster(
                                 "output for a seed)."),
     seed: int = typer.Option(None, "--seed", help="Random seed of the search (default: planner.toml, 0)."),
     processes: int = typer.Option(None, "--processes", help="Teams solved side by side (default: all cores)."),
+    pins: Path = typer.Option(None, "--pins", help="Blocks to keep exactly (roster format, e.g. an edited "
+                              "roster.csv): each pinned shift stays, the rest is planned around it."),
+    allow_breaches: bool = typer.Option(False, "--allow-breaches", help="When the rules cannot all hold, return "
+                                        "the roster with the fewest, smallest breaches, each listed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
 ) -> None:
     """Plan one week for every team: at least 80 % in the own wijk, within the Arbeidstijdenwet."""
@@ -92,6 +96,11 @@ def roster(
         check_out_dir(out)
         files = history_files(out, history, monday)
         hist, names = load_history(files, ds)
+        pin_df = None
+        if pins is not None:
+            from planner.roster_io import read_roster
+
+            pin_df = read_roster(pins, ds.config.tz, set(ds.config.activities))
         points: list[tuple[float, float, float]] = []
         live = Live(_progress_table(points), console=console, transient=True) if console.is_terminal and not quiet \
             else None
@@ -110,11 +119,11 @@ def roster(
             with live:
                 plan = plan_week(ds, monday, history=hist, history_names=names, time_limit_s=time_limit,
                                  workers=workers, seed=seed, processes=processes, on_progress=on_progress,
-                                 on_team=on_team)
+                                 on_team=on_team, pins=pin_df, allow_breaches=allow_breaches)
         else:
             plan = plan_week(ds, monday, history=hist, history_names=names, time_limit_s=time_limit,
                              workers=workers, seed=seed, processes=processes, on_progress=on_progress,
-                             on_team=on_team)
+                             on_team=on_team, pins=pin_df, allow_breaches=allow_breaches)
         days = week_days(monday)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         if plan.has_roster:

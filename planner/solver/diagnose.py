@@ -98,6 +98,8 @@ def _officer_line(inst: Instance, core: list[str]) -> str:
     facts = [f"{o.available_min / 60:g} h available"]
     if o.leave_min:
         facts.append(f"{o.leave_min / 60:g} h leave or sickness")
+    if o.pinned:
+        facts.append(f"{len(o.pinned)} pinned shifts ({sum(p.minutes for p in o.pinned) / 60:g} h)")
     fixed = sum(fb.minutes for fb in o.fixed)
     if fixed:
         kinds = ", ".join(sorted({fb.reason for fb in o.fixed}))

@@ -40,6 +40,7 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
         pieces: list[tuple[dt.datetime, dt.datetime, str, str, str, str]] = []
         for fb in o.fixed:
             pieces.append((fb.start, fb.end, fb.activity, "", "", fb.reason))
+        pinned_rows = [dict(b) for pn in o.pinned for b in pn.blocks]
         for si, sl in enumerate(inst.slots):
             x = v.x.get((oi, si))
             if x is None or not solver.boolean_value(x):
@@ -67,13 +68,20 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                     pieces.append((t, end, act, wijk, sl.code, task))
                     t = end
         pieces.sort(key=lambda p: p[0])
-        for s, e, act, wijk, code, task in pieces:
+        for b in pinned_rows:
+            pieces.append((b["start"], b["end"], b["activity"], b["wijk_code"] or "", b["shift"] or "",
+                           b["task"] or "", b["date"]))
+        pieces = [p if len(p) == 7 else (*p, None) for p in pieces]
+        pieces.sort(key=lambda p: p[0])
+        for s, e, act, wijk, code, task, pin_date in pieces:
             if rows and rows[-1]["officer_id"] == o.officer_id and rows[-1]["end"] == s and \
                     (rows[-1]["activity"], rows[-1]["wijk_code"], rows[-1]["task"]) == (act, wijk, task):
                 rows[-1]["end"] = e
                 continue
             shift_date = next((sl.date for sl in inst.slots if sl.start <= s < sl.end and sl.code == code), s.date())
-            if not code:  # a fixed block: its own date
+            if pin_date is not None:
+                shift_date = pin_date
+            elif not code:  # a fixed block: its own date
                 shift_date = s.astimezone(inst.cfg.tz).date()
             rows.append({"officer_id": o.officer_id, "date": shift_date, "start": s, "end": e, "activity": act,
                          "wijk_code": wijk, "shift": code, "task": task})
@@ -102,7 +110,7 @@ def officer_figures(inst: Instance, roster: pd.DataFrame) -> pd.DataFrame:
             "own_wijk_h": own / 60, "share": (own / o.available_min) if o.available_min else None,
             "window_weeks": 1 + len(past), "window_share": (win_own / win_avail) if win_avail else None,
             "nights": int(sum(1 for c in codes["shift"] if _is_night_code(inst, c))),
-            "shifts": len(codes) + len({fb.date for fb in o.fixed}),
+            "shifts": int(mine["date"].nunique()),
         })
     return pd.DataFrame(out)
 
@@ -141,6 +149,20 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             kind = t.rule.removeprefix("fair_")
             out.append(Penalty(t.rule, "team", val, "count", cost,
                                f"{kind}: the busiest officer works {val} more than the least busy"))
+        elif t.rule == "changed_shift":
+            oi, day = t.ref
+            out.append(Penalty(t.rule, inst.officers[oi].officer_id, 1, "count", cost,
+                               f"{inst.officers[oi].officer_id}: shift of {day:%a %d %b} changed"))
+        elif t.rule == "breach":
+            rule, oi = t.ref
+            from planner.solver.diagnose import rule_words
+
+            out.append(Penalty(t.rule, inst.officers[oi].officer_id, 1, "count", cost,
+                               f"{inst.officers[oi].officer_id}: breaks {rule_words(inst, rule)}"))
+        elif t.rule == "norm_shortfall":
+            o = inst.officers[t.ref]
+            out.append(Penalty(t.rule, o.officer_id, val / 60, "h", cost,
+                               f"{o.officer_id}: {val / 60:.1f} h short of the {inst.cfg.norm.share:.0%} own-wijk norm"))
         elif t.rule == "wished_day_off":
             oi, day = t.ref
             o = inst.officers[oi]

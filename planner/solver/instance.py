@@ -78,6 +78,23 @@ class Work:
         return minutes_between(self.start, self.end)
 
 
+@dataclass(frozen=True)
+class Pinned:
+    """A shift kept exactly as given: its blocks are copied to the roster and count as constants."""
+
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    night: bool
+    late_night: bool
+    blocks: tuple[dict, ...]  # roster rows (officer_id, date, start, end, activity, wijk_code, shift, task)
+    own_minutes: int
+
+    @property
+    def minutes(self) -> int:
+        return minutes_between(self.start, self.end)
+
+
 @dataclass
 class OfficerWeek:
     """One officer's facts for the week."""
@@ -93,6 +110,7 @@ class OfficerWeek:
     banned: set[tuple[int, str]]  # (day, code) overlapping an unavailable absence
     wished_off: set[int]
     history: list[Work] = field(default_factory=list)  # shifts before the week (from history rosters)
+    pinned: list[Pinned] = field(default_factory=list)  # shifts kept exactly as given (pins, the past of a replan)
     history_weeks: list[tuple[int, int, int, int]] = field(default_factory=list)  # (offset, worked, avail, own)
 
 
@@ -164,8 +182,12 @@ def _slots(ds: Dataset, days: list[dt.date], demands: list[Demand]) -> list[Slot
     return slots
 
 
-def build_instance(ds: Dataset, monday: dt.date, history: pd.DataFrame | None = None) -> Instance:
-    """Compute slots, demand windows and each officer's facts for the ISO week starting ``monday``."""
+def build_instance(ds: Dataset, monday: dt.date, history: pd.DataFrame | None = None,
+                   pins: pd.DataFrame | None = None) -> Instance:
+    """Compute slots, demand windows and each officer's facts for the ISO week starting ``monday``.
+
+    ``history`` holds earlier weeks (roster format); ``pins`` holds blocks of this week to keep exactly.
+    """
     cfg = ds.config
     days = week_days(monday)
     demands = _demand_windows(ds, days)
@@ -195,4 +217,31 @@ def build_instance(ds: Dataset, monday: dt.date, history: pd.DataFrame | None = 
         from planner.solver.history import attach_history
 
         attach_history(inst, history)
+    if pins is not None and len(pins):
+        attach_pins(inst, pins)
     return inst
+
+
+def attach_pins(inst: Instance, pins: pd.DataFrame) -> None:
+    """Pinned blocks (roster format) become whole pinned shifts of their officers on their dates."""
+    from planner.roster_io import shifts_of
+
+    cfg = inst.cfg
+    late = parse_hhmm(cfg.rules.late_night_end)
+    by_id = {o.officer_id: o for o in inst.officers}
+    week = pins[pins["date"].isin(inst.days)]
+    for s in shifts_of(week).to_dict("records"):
+        o = by_id.get(s["officer_id"])
+        if o is None:
+            continue
+        blocks = tuple(week.loc[s["blocks"]].to_dict("records"))
+        own = sum(minutes_between(b["start"], b["end"]) for b in blocks
+                  if cfg.counts_for_norm(b["activity"]) and (b["activity"] != "wijk" or b["wijk_code"] in o.wijken))
+        night = is_night(s["start"], s["end"], cfg.rules.night_min_minutes_00_06)
+        late_night = night and s["end"] > local(s["end"].date(), late, cfg.tz)
+        o.pinned.append(Pinned(s["date"], s["start"], s["end"], night, late_night, blocks, own))
+    for o in inst.officers:
+        o.pinned.sort(key=lambda p: p.start)
+        # A pinned day replaces that day's fixed block (the pins of a published roster hold it already).
+        pinned_days = {p.date for p in o.pinned}
+        o.fixed = [fb for fb in o.fixed if fb.date not in pinned_days]

@@ -22,8 +22,13 @@ class Built:
     terms: list[Term]
 
 
+#: With --allow-breaches: the price of one broken rule for one officer, and of one minute below the norm.
+BREACH_COST = 1_000_000
+NORM_SHORT_COST_PER_MIN = 20_000
+
+
 def build_model(inst: Instance, *, diagnose: bool = False, hard_rules: list[str] | None = None,
-                symmetry: bool = True) -> Built:
+                symmetry: bool = True, allow_breaches: bool = False, soft_rules: list[str] | None = None) -> Built:
     """Build the CP-SAT model for one team's week.
 
     Parameters
@@ -34,18 +39,31 @@ def build_model(inst: Instance, *, diagnose: bool = False, hard_rules: list[str]
         Names from ``HARD_RULES`` to add (default: all).
     symmetry
         Order interchangeable officers (same wijken, contract, exemption, no absences, wishes or history).
+    soft_rules
+        Names from ``SOFT_RULES`` to add (default: all).
+    allow_breaches
+        Let hard rules bend at a price that dominates every soft rule: the fewest breaches, and the norm's
+        shortfall in minutes, are minimised first (for publishing an impossible week with its gaps named).
     """
     model = cp_model.CpModel()
     v = make_variables(model, inst)
-    ctx = Ctx(model, inst, v, diagnose=diagnose)
+    ctx = Ctx(model, inst, v, diagnose=diagnose or allow_breaches, elastic=allow_breaches)
     for name, rule in HARD_RULES.items():
         if hard_rules is None or name in hard_rules:
             rule(ctx)
     if symmetry and not diagnose:
         break_symmetry(ctx)
     terms: list[Term] = []
-    for rule_fn in SOFT_RULES.values():
-        terms.extend(rule_fn(ctx))
+    for name, rule_fn in SOFT_RULES.items():
+        if soft_rules is None or name in soft_rules:
+            terms.extend(rule_fn(ctx))
+    if allow_breaches:
+        for (rule, oi), lit in ctx.literals.items():
+            terms.append(Term("breach", f"{rule}:{inst.officers[oi].officer_id}", lit.Not(), BREACH_COST, "count",
+                              (rule, oi)))
+        for oi, short in ctx.shortfalls.items():
+            terms.append(Term("norm_shortfall", inst.officers[oi].officer_id, short, NORM_SHORT_COST_PER_MIN, "min",
+                              oi))
     model.minimize(objective_expression(terms))
     if diagnose:
         model.add_assumptions(list(ctx.literals.values()))

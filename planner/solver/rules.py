@@ -28,6 +28,8 @@ class Ctx:
     inst: Instance
     v: Vars
     diagnose: bool = False
+    elastic: bool = False  # --allow-breaches: rules may bend at a high price instead of holding outright
+    shortfalls: dict[int, Any] = field(default_factory=dict)
     literals: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     short_rests: dict[int, list[tuple[Item, Item, Any]]] = field(default_factory=dict)
 
@@ -250,6 +252,11 @@ def own_wijk_share_at_least_norm(ctx: Ctx) -> None:
         past = [h for h in o.history_weeks if h[0] < norm.window_weeks]
         avail = o.available_min + sum(h[2] for h in past)
         own_past = sum(h[3] for h in past)
+        if ctx.elastic:
+            short = ctx.model.new_int_var(0, max(avail, 0), f"norm_short[{o.officer_id}]")
+            ctx.shortfalls[oi] = short
+            ctx.model.add(frac.denominator * (ctx.v.own[oi] + own_past + short) >= frac.numerator * avail)
+            continue
         ctx.require("own_wijk_share", oi,
                     frac.denominator * (ctx.v.own[oi] + own_past) >= frac.numerator * avail)
 

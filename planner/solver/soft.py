@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from planner.hours import overlap_minutes
+from planner.solver.instance import Instance
 from planner.solver.rules import Ctx
 from planner.timeutil import local
 
@@ -55,16 +58,34 @@ def _coverage(ctx: Ctx, kind: str, rule: str, var: dict, weight: float) -> list[
     for (j, s, e), xs in by_moment.items():
         dm = inst.demands[j]
         seg_min = int((e - s).total_seconds() // 60)
-        model.add(r * sum(xs) <= int(dm.officers * seg_min))
+        model.add(r * sum(xs) + pinned_cover(inst, j, s, e) <= max(int(dm.officers * seg_min),
+                                                                    pinned_cover(inst, j, s, e)))
     terms = []
     for j, dm in enumerate(inst.demands):
         if (dm.kind == "presence") != (kind == "presence"):
             continue
         short = model.new_int_var(0, dm.wanted_minutes, f"short[{dm.id},{dm.name},{dm.start:%a %H:%M}]")
-        covered = r * sum(by_demand.get(j, []))
+        covered = r * sum(by_demand.get(j, [])) + pinned_cover(inst, j)
         model.add(short >= dm.wanted_minutes - covered)
         terms.append(Term(rule, dm.id, short, _coef(weight, dm.factor), "min", j))
     return terms
+
+
+def pinned_cover(inst: Instance, j: int, start: Any = None, end: Any = None) -> int:
+    """Officer-minutes of demand ``j`` (between ``start`` and ``end``) that pinned shifts already cover."""
+    dm = inst.demands[j]
+    lo, hi = start or dm.start, end or dm.end
+    total = 0
+    for o in inst.officers:
+        for pn in o.pinned:
+            for b in pn.blocks:
+                if dm.kind == "presence":
+                    hit = b["activity"] == "wijk" and b["wijk_code"] == dm.wijk_code
+                else:
+                    hit = b["activity"] == dm.kind
+                if hit:
+                    total += overlap_minutes(b["start"], b["end"], lo, hi)
+    return min(total, dm.wanted_minutes)
 
 
 def hours_match_contract(ctx: Ctx) -> list[Term]:
@@ -76,24 +97,41 @@ def hours_match_contract(ctx: Ctx) -> list[Term]:
     w = ctx.inst.cfg.weights.hours_deviation
     tol = round(ctx.inst.cfg.rules.contract_tolerance_hours * 60) + 24 * 60
     for oi, o in enumerate(ctx.inst.officers):
-        dev = ctx.model.new_int_var(0, tol, f"hours_deviation[{o.officer_id}]")
+        least = least_deviation(ctx, oi)
+        dev = ctx.model.new_int_var(min(least, tol), tol, f"hours_deviation[{o.officer_id}]")
         ctx.model.add(dev >= ctx.v.worked[oi] - o.available_min)
         ctx.model.add(dev >= o.available_min - ctx.v.worked[oi])
         terms.append(Term("hours_deviation", o.officer_id, dev, _coef(w), "min", oi))
     return terms
 
 
+def least_deviation(ctx: Ctx, oi: int) -> int:
+    """Smallest |worked - available| minutes that whole shifts can reach (a valid bound: shifts are 8 h, not 7.2).
+
+    Reachable week totals come from choosing at most one offered shift a day, plus fixed and pinned work.
+    """
+    o = ctx.inst.officers[oi]
+    base = sum(fb.minutes for fb in o.fixed) + sum(p.minutes for p in o.pinned)
+    lengths: dict[int, set[int]] = {}
+    for (o2, si) in ctx.v.x:
+        if o2 == oi:
+            sl = ctx.inst.slots[si]
+            lengths.setdefault(sl.day, set()).add(sl.minutes)
+    reach = {base}
+    cap = round(ctx.inst.cfg.rules.max_week_hours * 60)
+    for day_lengths in lengths.values():
+        reach = {t + m for t in reach for m in (0, *day_lengths) if t + m <= cap} | reach
+    return min(abs(t - o.available_min) for t in reach)
+
+
 def _spread(ctx: Ctx, rule: str, counts: dict[int, Any]) -> list[Term]:
+    """The busiest officer's count: minimising it spreads the shifts (max - min proves far slower)."""
     if len(counts) < 2:
         return []
     hi = ctx.model.new_int_var(0, 7, f"{rule}_max")
-    lo = ctx.model.new_int_var(0, 7, f"{rule}_min")
     for c in counts.values():
         ctx.model.add(hi >= c)
-        ctx.model.add(lo <= c)
-    spread = ctx.model.new_int_var(0, 7, f"{rule}_spread")
-    ctx.model.add(spread == hi - lo)
-    return [Term(rule, "team", spread, _coef(ctx.inst.cfg.weights.fairness) * 60, "count")]
+    return [Term(rule, "team", hi, _coef(ctx.inst.cfg.weights.fairness) * 60, "count")]
 
 
 def fair_spread_of_nights(ctx: Ctx) -> list[Term]:
@@ -102,7 +140,8 @@ def fair_spread_of_nights(ctx: Ctx) -> list[Term]:
     for oi, o in enumerate(ctx.inst.officers):
         if o.night_exempt or o.available_min == 0:
             continue
-        counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and ctx.inst.slots[si].night)
+        counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and ctx.inst.slots[si].night) + sum(
+            1 for p in o.pinned if p.night)
     return _spread(ctx, "fair_nights", counts)
 
 
@@ -112,15 +151,18 @@ def fair_spread_of_evenings(ctx: Ctx) -> list[Term]:
     for oi, o in enumerate(ctx.inst.officers):
         if o.available_min == 0:
             continue
-        counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and _evening(ctx, si))
+        counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and _evening(ctx, si)) + sum(
+            1 for p in o.pinned if _is_evening(ctx, p.date, p.end, p.night))
     return _spread(ctx, "fair_evenings", counts)
 
 
 def _evening(ctx: Ctx, si: int) -> bool:
     sl = ctx.inst.slots[si]
-    import datetime as dt
+    return _is_evening(ctx, sl.date, sl.end, sl.night)
 
-    return not sl.night and (sl.end.date() > sl.date or sl.end >= local(sl.date, dt.time(21), ctx.inst.cfg.tz))
+
+def _is_evening(ctx: Ctx, date: dt.date, end: dt.datetime, night: bool) -> bool:
+    return not night and (end.date() > date or end >= local(date, dt.time(21), ctx.inst.cfg.tz))
 
 
 def fair_spread_of_weekends(ctx: Ctx) -> list[Term]:
@@ -129,7 +171,8 @@ def fair_spread_of_weekends(ctx: Ctx) -> list[Term]:
     for oi, o in enumerate(ctx.inst.officers):
         if o.available_min == 0:
             continue
-        counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and ctx.inst.slots[si].day >= 5)
+        counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and ctx.inst.slots[si].day >= 5) + sum(
+            1 for p in o.pinned if p.date.weekday() >= 5)
     return _spread(ctx, "fair_weekends", counts)
 
 

@@ -111,15 +111,25 @@ def solve_week(
     on_progress: Progress | None = None,
     instance: Instance | None = None,
     hint: pd.DataFrame | None = None,
+    allow_breaches: bool = False,
+    pins: pd.DataFrame | None = None,
+    change_from: pd.DataFrame | None = None,
 ) -> Result:
     """Solve the week starting ``monday`` for every officer in ``ds`` (one team).
 
     Returns a Result; an infeasible week has status "infeasible" and an explanation per officer.
+    ``pins`` (roster format) are kept exactly; ``change_from`` (an earlier roster of the week) makes every
+    changed shift cost ``weights.change``; ``allow_breaches`` returns the roster with the fewest breaches.
     """
     t0 = time.perf_counter()
     params = solver_parameters(ds, time_limit_s, workers, seed)
-    inst = instance or build_instance(ds, monday, history)
-    built = build_model(inst)
+    inst = instance or build_instance(ds, monday, history, pins)
+    built = build_model(inst, allow_breaches=allow_breaches)
+    if change_from is not None:
+        from planner.solver.replan import minimal_change
+
+        minimal_change(inst, built, change_from)
+        hint = change_from if hint is None else hint
     if hint is not None:
         _add_hint(inst, built, hint)
     solver = cp_model.CpSolver()

@@ -48,10 +48,12 @@ def _slot_allowed(o: OfficerWeek, sl: Slot) -> bool:
         return False
     if o.night_exempt and sl.night:
         return False
+    if any(p.date == sl.date for p in o.pinned):
+        return False
     return not any(fb.date == sl.date for fb in o.fixed)
 
 
-def make_variables(model: cp_model.CpModel, inst: Instance, pinned_off: set[tuple[int, int]] | None = None) -> Vars:
+def make_variables(model: cp_model.CpModel, inst: Instance) -> Vars:
     """Create the variables; hard limits (absences, night exemption, fixed days) shape the domains."""
     v = Vars(resolution=inst.cfg.solver.resolution_min)
     r = v.resolution
@@ -63,10 +65,12 @@ def make_variables(model: cp_model.CpModel, inst: Instance, pinned_off: set[tupl
 
             night = is_night(fb.start, fb.end, inst.cfg.rules.night_min_minutes_00_06)
             items.append(Item(fb.date, fb.start, fb.end, night, False, 1, f"{fb.date} {fb.activity}"))
-        worked_terms: list[Any] = [sum(fb.minutes for fb in o.fixed)]
-        own_terms: list[Any] = []
+        for pn in o.pinned:
+            items.append(Item(pn.date, pn.start, pn.end, pn.night, pn.late_night, 1, f"{pn.date} pinned"))
+        worked_terms: list[Any] = [sum(fb.minutes for fb in o.fixed) + sum(pn.minutes for pn in o.pinned)]
+        own_terms: list[Any] = [sum(pn.own_minutes for pn in o.pinned)]
         for si, sl in enumerate(inst.slots):
-            if not _slot_allowed(o, sl) or (pinned_off and (oi, si) in pinned_off):
+            if not _slot_allowed(o, sl):
                 continue
             x = model.new_bool_var(f"x[{o.officer_id},{sl.date},{sl.code}]")
             v.x[oi, si] = x

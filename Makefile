@@ -1,0 +1,34 @@
+# Two commands: `make demo` plans the demo week end to end; `make test` runs the test suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+WEEK ?= 2027-W03
+OUT ?= out/demo
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/planner validate data/demo
+	$(BIN)/planner roster data/demo --week $(WEEK) --out $(OUT) --workers 1
+	$(BIN)/planner check $(OUT)/roster.csv data/demo
+	@if $(BIN)/planner --help | grep -q " map "; then $(BIN)/planner map data/demo --roster $(OUT)/roster.csv --out maps/demo-$(WEEK).html; fi
+	@if $(BIN)/planner --help | grep -q " report "; then $(BIN)/planner report data/demo --period $(WEEK) --roster $(OUT)/roster.csv --format html --out $(OUT)/report-$(WEEK).html; fi
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check planner tests
+	$(BIN)/mypy planner
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
