@@ -1,0 +1,89 @@
+"""CLI: check a roster against every hard rule (planner check) with the independent checker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from planner.cli._app import app, console, user_errors
+
+
+@app.command()
+def check(
+    roster: Path = typer.Argument(
+        ...,
+        help="The roster to check (roster.csv: officer_id,date,start,end,activity,wijk_code[,shift,task]).",
+    ),
+    data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, absences, planner.toml)."),
+    history: list[Path] = typer.Option(
+        [],
+        "--history",
+        help="Earlier weeks (roster format) for rules across the "
+        "week boundary and rolling windows; repeatable, a later file wins.",
+    ),
+    week: list[str] = typer.Option(
+        [],
+        "--week",
+        "-w",
+        help="ISO week to check, e.g. 2027-W03; repeatable (default: every week in the roster).",
+    ),
+    json_out: Path = typer.Option(None, "--json", help="Also write the breaches as JSON to this file."),
+) -> None:
+    """Check a roster against the Arbeidstijdenwet, contract hours and the 80 % norm; exit 1 on a breach."""
+    import json
+    from dataclasses import asdict
+
+    from planner import atomic
+    from planner.checker import RULES, check_roster, checked_weeks, combine_history
+    from planner.dataset import load_dataset
+    from planner.errors import InputError
+    from planner.roster_io import read_roster
+    from planner.timeutil import parse_week, week_label
+
+    with user_errors():
+        mondays = []
+        for w in week:
+            try:
+                mondays.append(parse_week(w))
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--week") from None
+        ds = load_dataset(data_dir)
+        acts = set(ds.config.activities)
+        df = read_roster(roster, ds.config.tz, acts)
+        if df.empty and not mondays:
+            raise InputError(roster, "has no rows; nothing to check (or name the week with --week)")
+        hist = combine_history(read_roster(h, ds.config.tz, acts) for h in history)
+        weeks = sorted(set(mondays)) if mondays else checked_weeks(df)
+        breaches = check_roster(ds, df, hist, weeks)
+        if json_out is not None:
+            doc = {
+                "roster": str(roster),
+                "data": str(data_dir),
+                "history": [str(h) for h in history],
+                "weeks": [week_label(w) for w in weeks],
+                "officers": len(ds.officers),
+                "rules": list(RULES),
+                "breaches": [asdict(b) for b in breaches],
+            }
+            atomic.write_text(json_out, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    if not breaches:
+        console.print(
+            f"no breaches: {len(ds.officers)} officers, {len(weeks)} weeks, {len(RULES)} rules",
+            highlight=False,
+        )
+        return
+    table = Table(title=f"{len(breaches)} breaches")
+    for col, justify in (
+        ("rule", "left"),
+        ("officer", "left"),
+        ("when", "left"),
+        ("amount", "right"),
+        ("breach", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for b in breaches:
+        table.add_row(b.rule, b.officer_id, b.when, f"{b.amount:g}", b.message.replace("[", r"\["))
+    console.print(table)
+    raise typer.Exit(1)
