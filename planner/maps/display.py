@@ -1,0 +1,74 @@
+"""Geometry for display: simplified as one coverage (shared borders stay shared), dissolved, in WGS84, rounded."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from planner.geo import CRS_RD_NEW, CRS_WGS84
+
+#: Decimal places kept in WGS84 coordinates: 1e-5 degree is about 1 m in the Netherlands.
+COORD_DECIMALS = 5
+
+
+def auto_tolerance_m(wijken: gpd.GeoDataFrame) -> float:
+    """Simplification tolerance in metres: finer for a few wijken (zoomed in), coarser for the whole country."""
+    n = len(wijken)
+    if n <= 200:
+        return 5.0
+    if n <= 1000:
+        return 15.0
+    return 30.0
+
+
+def simplify_coverage(wijken: gpd.GeoDataFrame, tolerance_m: float | None = None) -> gpd.GeoSeries:
+    """Simplify the wijken (RD New) as one coverage so that neighbours keep one shared border.
+
+    Uses ``shapely.coverage_simplify`` when the polygons form a valid coverage (no overlaps); otherwise each
+    polygon is simplified on its own with ``preserve_topology`` (borders may then show thin slivers).
+    """
+    geoms = wijken.to_crs(CRS_RD_NEW).geometry.values
+    tol = auto_tolerance_m(wijken) if tolerance_m is None else tolerance_m
+    if tol <= 0:
+        return gpd.GeoSeries(geoms, index=wijken.index, crs=CRS_RD_NEW)
+    arr = np.asarray(geoms)
+    try:
+        valid = bool(shapely.coverage_is_valid(arr))
+    except Exception:  # noqa: BLE001 - GEOS refuses odd inputs; fall back to per-polygon simplification
+        valid = False
+    out = shapely.coverage_simplify(arr, tol) if valid else shapely.simplify(arr, tol, preserve_topology=True)
+    out = shapely.make_valid(out)
+    return gpd.GeoSeries(out, index=wijken.index, crs=CRS_RD_NEW)
+
+
+def dissolve(geoms: gpd.GeoSeries, keys: list[str]) -> gpd.GeoDataFrame:
+    """Union of the polygons per key (gemeente, team); empty keys are left out."""
+    df = gpd.GeoDataFrame({"key": keys}, geometry=geoms.values, crs=geoms.crs)
+    df = df[df["key"] != ""]
+    parts = []
+    for key, grp in df.groupby("key", sort=True):
+        arr = np.asarray(grp.geometry.values)
+        try:
+            geom = shapely.coverage_union_all(arr)
+        except Exception:  # noqa: BLE001
+            geom = shapely.union_all(arr)
+        parts.append((str(key), geom))
+    return gpd.GeoDataFrame({"key": [k for k, _ in parts]}, geometry=[g for _, g in parts], crs=geoms.crs)
+
+
+def to_wgs84_rounded(geoms: gpd.GeoSeries) -> list[Any]:
+    """Geometries in EPSG:4326 with coordinates rounded to ``COORD_DECIMALS`` places (GeoJSON mappings)."""
+    wgs = geoms.to_crs(CRS_WGS84).values
+    rounded = shapely.transform(np.asarray(wgs), lambda c: np.round(c, COORD_DECIMALS))
+    return [shapely.geometry.mapping(g) for g in rounded]
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to place inside a ``<script>`` element: ``<``, ``>`` and ``&`` become unicode escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -1,0 +1,258 @@
+"""Per-wijk figures for the coverage map: own-wijk share, presence against demand per day-part, officers per
+5,000 inhabitants and unmet demand, computed from a roster without the solver."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.dataset import Dataset
+from planner.errors import CrossFileError, InputError
+from planner.hours import available_minutes, leave_minutes
+from planner.timeutil import interval, local, parse_week, week_label
+
+#: Day-parts of the map, local clock hours [start, end): ochtend 06-12, middag 12-18, avond 18-24, nacht 00-06.
+DAY_PARTS: dict[str, tuple[int, int]] = {"ochtend": (6, 12), "middag": (12, 18), "avond": (18, 24), "nacht": (0, 6)}
+#: The Politiewet 2012 art. 38a yardstick: at least one wijkagent per this many inhabitants.
+INHABITANTS_PER_OFFICER = 5000
+
+FIGURE_COLUMNS = [
+    "wijk_code", "wijk_naam", "gemeente_code", "gemeente_naam", "team", "inwoners", "officers", "officer_ids",
+    "officer_names", "own_share_mean", "own_share_min", "own_share_min_officer", "presence_h", "demand_h",
+    "coverage", "presence_ratio",
+    *[f"{k}_{p}" for p in DAY_PARTS for k in ("presence_h", "demand_h", "met_h", "coverage")],
+    "unmet_h", "per_5000", "gemeente_per_5000",
+]
+
+
+def roster_monday(roster: pd.DataFrame, week: str | dt.date | None = None) -> dt.date:
+    """The Monday of the week to map: ``week`` (``2027-W03`` or a date in it), else the roster's first week.
+
+    Raises
+    ------
+    InputError
+        When ``week`` is not an ISO week, or no week is given and the roster is empty.
+    """
+    if isinstance(week, dt.date):
+        return week - dt.timedelta(days=week.weekday())
+    if week:
+        try:
+            return parse_week(str(week))
+        except ValueError as exc:
+            raise InputError(None, str(exc), column="week") from None
+    if roster is None or len(roster) == 0:
+        raise InputError(None, "the roster is empty; give the week to map (e.g. --week 2027-W03)")
+    first = min(_as_date(d) for d in roster["date"])
+    return first - dt.timedelta(days=first.weekday())
+
+
+def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None = None) -> pd.DataFrame:
+    """Figures per wijk for one ISO week of a roster.
+
+    Parameters
+    ----------
+    ds
+        The data folder (wijken, officers, absences, demand, config).
+    roster
+        Blocks as ``planner.roster_io.read_roster`` returns them (aware datetimes). Blocks whose ``date``
+        lies outside the week are ignored.
+    week
+        ISO week (``2027-W03``) or a date in it; default the roster's first week.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wijk of ``ds.wijken`` (same order), columns ``FIGURE_COLUMNS``:
+
+        - ``officers``: wijkagenten of the wijk; an officer with n wijken counts 1/n in each.
+        - ``own_share_mean`` / ``own_share_min``: mean and lowest own-wijk share of the wijk's officers, each
+          share being the officer's own-wijk minutes in the week (activities that count for the norm under
+          the configured reading, ``wijk`` only in an own wijk) over the officer's available minutes
+          (``planner.hours``); ``own_share_min_officer`` is that officer's id. NaN without officers.
+        - ``presence_h`` / ``demand_h``: hours of ``wijk`` blocks in the wijk and officer-hours of presence
+          demand in the week (each demand row on its weekday, or its date, inside the week; overlapping
+          rows add up); ``presence_ratio`` = presence / demand.
+        - ``coverage``: the share of the demanded officer-hours that are met, i.e. the time integral of
+          min(wanted, present) over that of wanted (NaN without demand). Presence outside the demand
+          windows does not count: the 80 % norm puts officers in their wijk about three times as long as
+          demand asks, so presence / demand alone would colour every wijk "enough".
+        - ``presence_h_<part>``, ``demand_h_<part>``, ``met_h_<part>``, ``coverage_<part>``: the same per
+          day-part ``ochtend``, ``middag``, ``avond``, ``nacht`` (local clock time, ``DAY_PARTS``).
+        - ``unmet_h``: officer-hours of demand not met: the time integral of max(0, wanted - present).
+        - ``per_5000``: officers per 5,000 inhabitants; NaN when the population is unknown or 0 (never 0
+          for unknown). ``gemeente_per_5000`` is the same for the whole gemeente (NaN when any wijk's
+          population is unknown).
+    """
+    cfg = ds.config
+    tz = cfg.tz
+    monday = roster_monday(roster, week)
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    wijken = ds.wijken
+    codes = list(wijken["wijk_code"].astype(str))
+    known = set(codes)
+
+    blocks = _week_blocks(roster, monday)
+    pres_blocks: dict[str, list[tuple[int, int]]] = {c: [] for c in codes}
+    for r in blocks:
+        if r["activity"] != "wijk":
+            continue
+        code = _text(r.get("wijk_code"))
+        if code not in known:
+            raise CrossFileError("roster.csv", f"wijk '{code}' is not in the wijken file", row=_row(r),
+                                 column="wijk_code")
+        pres_blocks[code].append((_epoch_min(r["start"]), _epoch_min(r["end"])))
+
+    demand: dict[str, list[tuple[int, int, float]]] = {c: [] for c in codes}
+    for r in ds.demand.to_dict("records"):
+        if float(r["officers"]) <= 0 or r["wijk_code"] not in demand:
+            continue
+        for d in days:
+            has_date = r["date"] is not None and not pd.isna(r["date"])
+            if (has_date and r["date"] == d) or (not has_date and r["weekday"] == d.weekday()):
+                s, e = interval(d, r["start"], r["end"], tz)
+                demand[r["wijk_code"]].append((_epoch_min(s), _epoch_min(e), float(r["officers"])))
+
+    parts = _part_intervals(monday, tz)
+
+    # Own-wijk share per officer (the checker's definition, one week).
+    own_min: dict[str, int] = {}
+    wijken_of = dict(zip(ds.officers["officer_id"], ds.officers["wijken"], strict=True))
+    for r in blocks:
+        oid = str(r["officer_id"])
+        if oid in wijken_of and cfg.counts_for_norm(r["activity"]) and (
+            r["activity"] != "wijk" or _text(r.get("wijk_code")) in wijken_of[oid]
+        ):
+            own_min[oid] = own_min.get(oid, 0) + _epoch_min(r["end"]) - _epoch_min(r["start"])
+    share: dict[str, float] = {}
+    for o in ds.officers.to_dict("records"):
+        oid = str(o["officer_id"])
+        avail = available_minutes(o["contract_hours"], leave_minutes(ds.absences, oid, o["contract_hours"],
+                                                                      monday, cfg))
+        share[oid] = own_min.get(oid, 0) / avail if avail else float("nan")
+
+    per_wijk: dict[str, list[dict[str, Any]]] = {c: [] for c in codes}
+    for o in ds.officers.to_dict("records"):
+        for w in o["wijken"]:
+            if w in per_wijk:
+                per_wijk[w].append(o)
+    team_of = ds.wijk_team()
+
+    rows = []
+    for w in wijken.to_dict("records"):
+        code = str(w["wijk_code"])
+        offs = per_wijk[code]
+        n_off = float(sum(1 / len(o["wijken"]) for o in offs))
+        shares = [(share[str(o["officer_id"])], str(o["officer_id"])) for o in offs
+                  if not np.isnan(share[str(o["officer_id"])])]
+        low = min(shares) if shares else (float("nan"), "")
+        pres = np.array(pres_blocks[code], dtype="int64").reshape(-1, 2)
+        dem = np.array(demand[code], dtype="float64").reshape(-1, 3)
+        row: dict[str, Any] = {
+            "wijk_code": code, "wijk_naam": _text(w["wijk_naam"]), "gemeente_code": _text(w["gemeente_code"]),
+            "gemeente_naam": _text(w["gemeente_naam"]), "team": team_of.get(code, ""),
+            "inwoners": float(w["inwoners"]), "officers": n_off,
+            "officer_ids": tuple(str(o["officer_id"]) for o in offs),
+            "officer_names": tuple(_text(o["name"]) for o in offs),
+            "own_share_mean": float(np.mean([s for s, _ in shares])) if shares else float("nan"),
+            "own_share_min": float(low[0]), "own_share_min_officer": low[1],
+        }
+        seg_s, seg_e, want, have = _steps(pres, dem)
+        met = np.minimum(want, have)
+        for part, ivs in parts.items():
+            p_h = _overlap(pres[:, 0], pres[:, 1], np.ones(len(pres)), ivs) / 60
+            d_h = _overlap(dem[:, 0], dem[:, 1], dem[:, 2], ivs) / 60
+            m_h = _overlap(seg_s, seg_e, met, ivs) / 60
+            row[f"presence_h_{part}"], row[f"demand_h_{part}"], row[f"met_h_{part}"] = p_h, d_h, m_h
+            row[f"coverage_{part}"] = m_h / d_h if d_h > 0 else float("nan")
+        row["presence_h"] = float((pres[:, 1] - pres[:, 0]).sum()) / 60
+        row["demand_h"] = float(((dem[:, 1] - dem[:, 0]) * dem[:, 2]).sum()) / 60
+        met_h = float((met * (seg_e - seg_s)).sum()) / 60
+        row["coverage"] = met_h / row["demand_h"] if row["demand_h"] > 0 else float("nan")
+        row["presence_ratio"] = row["presence_h"] / row["demand_h"] if row["demand_h"] > 0 else float("nan")
+        row["unmet_h"] = row["demand_h"] - met_h
+        inw = row["inwoners"]
+        row["per_5000"] = n_off / inw * INHABITANTS_PER_OFFICER if inw > 0 else float("nan")
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    gm = out.groupby("gemeente_code", sort=False).agg(
+        off=("officers", "sum"), inw=("inwoners", "sum"), unknown=("inwoners", lambda s: s.isna().any()))
+    gm_rate = (gm["off"] / gm["inw"] * INHABITANTS_PER_OFFICER).where(~gm["unknown"] & (gm["inw"] > 0))
+    out["gemeente_per_5000"] = out["gemeente_code"].map(gm_rate).astype("float64")
+    out.attrs["week"] = week_label(monday)
+    out.attrs["monday"] = monday
+    return out[FIGURE_COLUMNS]
+
+
+def _week_blocks(roster: pd.DataFrame, monday: dt.date) -> list[dict[str, Any]]:
+    if roster is None or len(roster) == 0:
+        return []
+    end = monday + dt.timedelta(days=7)
+    return [r for r in roster.to_dict("records") if monday <= _as_date(r["date"]) < end]
+
+
+def _part_intervals(monday: dt.date, tz: Any) -> dict[str, np.ndarray]:
+    """Epoch-minute intervals of each day-part from the Sunday before to the Monday after the week
+    (night blocks and demand windows spill over the week's edges)."""
+    out: dict[str, np.ndarray] = {}
+    for part, (h0, h1) in DAY_PARTS.items():
+        ivs = []
+        for i in range(-1, 9):
+            d = monday + dt.timedelta(days=i)
+            lo = local(d, dt.time(h0), tz)
+            hi = local(d + dt.timedelta(days=1), dt.time(0), tz) if h1 == 24 else local(d, dt.time(h1), tz)
+            ivs.append((_epoch_min(lo), _epoch_min(hi)))
+        out[part] = np.array(ivs, dtype="int64")
+    return out
+
+
+def _overlap(starts: np.ndarray, ends: np.ndarray, weights: np.ndarray, ivs: np.ndarray) -> float:
+    """Weighted minutes of [start, end) intervals that fall inside the intervals ``ivs``."""
+    if len(starts) == 0:
+        return 0.0
+    lo = np.maximum(starts[:, None], ivs[None, :, 0])
+    hi = np.minimum(ends[:, None], ivs[None, :, 1])
+    return float((np.clip(hi - lo, 0, None) * weights[:, None]).sum())
+
+
+def _steps(pres: np.ndarray, dem: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Elementary time segments of one wijk with officers wanted and officers present in each.
+
+    Returns segment starts, ends (epoch minutes), wanted and present officers; only segments with demand.
+    """
+    if len(dem) == 0:
+        empty = np.zeros(0)
+        return empty, empty, empty, empty
+    times = np.unique(np.concatenate([dem[:, 0], dem[:, 1], pres[:, 0], pres[:, 1]]).astype("int64"))
+    want = np.zeros(len(times))
+    have = np.zeros(len(times))
+    np.add.at(want, np.searchsorted(times, dem[:, 0].astype("int64")), dem[:, 2])
+    np.add.at(want, np.searchsorted(times, dem[:, 1].astype("int64")), -dem[:, 2])
+    np.add.at(have, np.searchsorted(times, pres[:, 0]), 1)
+    np.add.at(have, np.searchsorted(times, pres[:, 1]), -1)
+    want, have = np.cumsum(want)[:-1], np.cumsum(have)[:-1]
+    keep = want > 1e-9
+    return times[:-1][keep], times[1:][keep], want[keep], have[keep]
+
+
+def _epoch_min(t: Any) -> int:
+    return int(pd.Timestamp(t).timestamp() // 60)
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else str(value)
+
+
+def _row(r: dict[str, Any]) -> int | None:
+    v = r.get("_row")
+    return int(v) if v is not None and not pd.isna(v) else None
