@@ -117,10 +117,12 @@ class Absences:
 class SolverSettings:
     """CP-SAT parameters: time limit, workers (0 = all cores), seed, time resolution in minutes."""
 
+
     time_limit_s: float = 30
     workers: int = 0
     seed: int = 0
     resolution_min: int = 60
+    plain_model: bool = False  # True: no group lower bound and hint (for benchmarking what they gain)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import pandas as pd
 
 from planner.atomic import write_text
 from planner.dataset import Dataset
-from planner.maps.figures import DAY_PARTS, roster_monday, wijk_figures
+from planner.maps.figures import DAY_PARTS, roster_monday, roster_weeks, wijk_figures
 from planner.maps.scales import LAYERS
 
-__all__ = ["DAY_PARTS", "LAYERS", "build_map", "roster_monday", "wijk_figures", "write_map"]
+__all__ = ["DAY_PARTS", "LAYERS", "build_map", "roster_monday", "roster_weeks", "wijk_figures", "write_map"]
 
 
 def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None = None, show_names: bool = False,

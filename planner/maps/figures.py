@@ -49,6 +49,13 @@ def roster_monday(roster: pd.DataFrame, week: str | dt.date | None = None) -> dt
     return first - dt.timedelta(days=first.weekday())
 
 
+def roster_weeks(roster: pd.DataFrame) -> list[str]:
+    """The ISO weeks (``2027-W03``) the roster's ``date`` column touches, in order."""
+    if roster is None or len(roster) == 0:
+        return []
+    return sorted({week_label(_as_date(d)) for d in roster["date"]})
+
+
 def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None = None) -> pd.DataFrame:
     """Figures per wijk for one ISO week of a roster.
 

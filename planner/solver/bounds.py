@@ -9,8 +9,6 @@ CP-SAT prove optimality quickly instead of closing a weak LP bound.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
-
 from ortools.sat.python import cp_model
 
 from planner.solver.instance import Instance
@@ -40,13 +38,15 @@ def wijk_groups(inst: Instance) -> list[list[int]]:
     return list(groups.values())
 
 
-def presence_lower_bound(inst: Instance, time_limit_s: float, seed: int) -> tuple[int, dict[tuple[str, Any, str], int]]:
-    """Least presence cost of the team (objective units) and a hint {(officer, date, code): 0/1} from the groups.
+def presence_lower_bound(inst: Instance, time_limit_s: float, seed: int) -> tuple[int, dict[tuple, int]]:
+    """Least presence cost of the team (objective units) and a hint from the groups' rosters.
+
+    The hint maps ("x", officer_id, slot) and ("pres", officer_id, slot, segment, demand) to values.
 
     Each group is solved with the presence rule alone; an unproven group contributes its proven bound.
     """
     total = 0
-    hint: dict[tuple[str, Any, str], int] = {}
+    hint: dict[tuple, int] = {}
     for members in wijk_groups(inst):
         sub = dataclasses.replace(inst, officers=[inst.officers[i] for i in members])
         built = build_model(sub, soft_rules=["presence_demand", "hours_deviation"])
@@ -71,8 +71,9 @@ def presence_lower_bound(inst: Instance, time_limit_s: float, seed: int) -> tupl
             continue
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for (oi, si), x in built.ctx.v.x.items():
-                sl = sub.slots[si]
-                hint[(sub.officers[oi].officer_id, sl.date, sl.code)] = int(solver.boolean_value(x))
+                hint[("x", sub.officers[oi].officer_id, si)] = int(solver.boolean_value(x))
+            for (oi, si, gi, j), p in built.ctx.v.pres.items():
+                hint[("pres", sub.officers[oi].officer_id, si, gi, j)] = int(solver.value(p))
     return total, hint
 
 
@@ -82,8 +83,11 @@ def add_bounds(inst: Instance, built: Built, time_limit_s: float, seed: int) -> 
     presence = [t for t in built.terms if t.rule == "presence_demand"]
     if presence and lb > 0:
         built.model.add(sum(t.coef * t.var for t in presence) >= lb)
+    ids = [o.officer_id for o in inst.officers]
     for (oi, si), x in built.ctx.v.x.items():
-        key = (inst.officers[oi].officer_id, inst.slots[si].date, inst.slots[si].code)
-        if key in hint:
-            built.model.add_hint(x, hint[key])
+        built.model.add_hint(x, hint.get(("x", ids[oi], si), 0))
+    for (oi, si, gi, j), p in built.ctx.v.pres.items():
+        built.model.add_hint(p, hint.get(("pres", ids[oi], si, gi, j), 0))
+    for t in built.ctx.v.team.values():
+        built.model.add_hint(t, 0)
     return lb

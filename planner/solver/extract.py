@@ -148,7 +148,7 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
         elif t.rule.startswith("fair_"):
             kind = t.rule.removeprefix("fair_")
             out.append(Penalty(t.rule, "team", val, "count", cost,
-                               f"{kind}: the busiest officer works {val} more than the least busy"))
+                               f"{kind}: the busiest officer works {val} this week"))
         elif t.rule == "changed_shift":
             oi, day = t.ref
             out.append(Penalty(t.rule, inst.officers[oi].officer_id, 1, "count", cost,

@@ -125,6 +125,10 @@ def solve_week(
     params = solver_parameters(ds, time_limit_s, workers, seed)
     inst = instance or build_instance(ds, monday, history, pins)
     built = build_model(inst, allow_breaches=allow_breaches)
+    if not allow_breaches and not inst.ds.config.solver.plain_model:
+        from planner.solver.bounds import add_bounds
+
+        add_bounds(inst, built, min(5.0, params["max_time_in_seconds"] / 4), params["random_seed"])
     if change_from is not None:
         from planner.solver.replan import minimal_change
 
