@@ -34,6 +34,7 @@ def map_(
             raise InputError(roster, "does not exist; expected a roster.csv written by planner roster")
         ds = load_dataset(data_dir)
         blocks = read_roster(roster, ds.config.tz, set(ds.config.activities))
+        blocks.attrs["source"] = str(roster)
         monday = roster_monday(blocks, week)
         held = roster_weeks(blocks)
         if week_label(monday) not in held:

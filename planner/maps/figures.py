@@ -108,7 +108,7 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
             continue
         code = _text(r.get("wijk_code"))
         if code not in known:
-            raise CrossFileError("roster.csv", f"wijk '{code}' is not in the wijken file", row=_row(r),
+            raise CrossFileError(roster.attrs.get("source", "roster.csv"), f"wijk '{code}' is not in the wijken file", row=_row(r),
                                  column="wijk_code")
         pres_blocks[code].append((_epoch_min(r["start"]), _epoch_min(r["end"])))
 

@@ -41,6 +41,7 @@ def leaflet_assets() -> tuple[str, str]:
     js = (base / "leaflet.js").read_text(encoding="utf-8")
     js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
     css = (base / "leaflet.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)  # comments only (one names a bug tracker URL)
 
     def inline(m: re.Match[str]) -> str:
         data = base64.b64encode((base / m.group(1)).read_bytes()).decode("ascii")
