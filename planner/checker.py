@@ -527,9 +527,16 @@ def weekly_rest(ctx: _Ctx) -> list[Breach]:
 
     Source: Arbeidstijdenwet art. 5:5. Windows start at every whole hour of real time (DST exact) and must lie
     inside the known horizon: from Monday 00:00 of the first known week (roster or history) to Monday 00:00
-    after the last. A horizon shorter than 7 × 24 h (one week with the spring DST change) is one window. A
-    window belongs to the week in which it ends; each officer is reported once a week, for the worst window.
-    Amount: hours short of the rest in that window.
+    after the last. A horizon shorter than 7 × 24 h (one week with the spring DST change) is one window.
+
+    A window holds the rest when an unbroken rest of at least 36 h lies inside it, or when one *starts* inside
+    it (a rest may straddle the window's edge). Without the second clause a plain Monday-to-Friday 09:00-17:00
+    week would breach: the window from Sunday 01:00 cuts its 64 h weekend into two parts of 32 h. So the rule
+    checked is "a rest of 36 h at least every 7 × 24 h", not "36 h inside every window". Time outside the
+    horizon is never counted as rest.
+
+    A window belongs to the week in which it ends; each officer is reported once a week, for the worst window.
+    Amount: hours short of the longest rest inside that window.
     """
     need = _minutes(ctx.cfg.rules.weekly_rest_hours)
     if not ctx.known_weeks:
@@ -549,8 +556,21 @@ def weekly_rest(ctx: _Ctx) -> list[Breach]:
     for oid, shifts in ctx.shifts.items():
         starts = [_epoch_min(s.start) for s in shifts]
         ends = [_epoch_min(s.end) for s in shifts]
+        # Starts of unbroken rests of at least ``need`` inside the horizon (before the first shift, between
+        # shifts, after the last).
+        edges = [h0] + [e for e in ends if h0 <= e < h1]
+        long_starts = []
+        for t in edges:
+            nxt = bisect.bisect_left(starts, t)
+            until = min(starts[nxt], h1) if nxt < len(starts) else h1
+            if until - t >= need:
+                long_starts.append(t)
+        long_starts.sort()
         worst: dict[dt.date, tuple[int, int, int]] = {}
         for w0, w1, monday in windows:
+            k = bisect.bisect_left(long_starts, w0)
+            if k < len(long_starts) and long_starts[k] < w1:
+                continue  # a long rest starts inside the window
             i = bisect.bisect_right(ends, w0)
             prev, best = w0, 0
             while i < len(starts) and starts[i] < w1:

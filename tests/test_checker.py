@@ -341,6 +341,18 @@ def test_weekly_rest_holds(tmp_path: Path) -> None:
     assert only(check_roster(ds, roster_of(week_of("W-01", W03))), "weekly_rest") == []
 
 
+def test_weekly_rest_holds_regular_weeks(tmp_path: Path) -> None:
+    # Three weeks of Dag shifts Mon-Fri (09:00-17:00): a 64 h weekend every 7 days. The 7 x 24 h from Sun
+    # 17 Jan 01:00 holds only 32 h of the one weekend and 32 h of the next inside it, but a 64 h rest starts
+    # inside it (Fri 22 Jan 17:00): the law asks for a weekly rest every 7 x 24 h, which this is.
+    ds = make_dataset(tmp_path)
+    hist = roster_of(
+        *(week_of("W-01", W03 - dt.timedelta(weeks=k), start="09:00", end="17:00") for k in (1, 2))
+    )
+    roster = roster_of(week_of("W-01", W03, start="09:00", end="17:00"))
+    assert only(check_roster(ds, roster, hist), "weekly_rest") == []
+
+
 def test_weekly_rest_violated(tmp_path: Path) -> None:
     # Vroeg every day Mon-Sun: the longest rest in the week is 15:00 -> 07:00 = 16 h, 20 h short of 36 h.
     ds = make_dataset(tmp_path)
@@ -665,3 +677,12 @@ def test_cli_check_every_option_has_help() -> None:
     assert cmd.help
     for p in cmd.params:
         assert getattr(p, "help", None), p.name
+
+
+def test_checker_does_not_import_ortools() -> None:
+    # The oracle must stay independent of the solver it checks.
+    import subprocess
+    import sys
+
+    code = "import sys, planner.checker; sys.exit('ortools' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
