@@ -340,8 +340,8 @@ def week_hours(ctx: _Ctx) -> list[Breach]:
 def avg_week_hours_4w(ctx: _Ctx) -> list[Breach]:
     """Hard rule: on average at most ``rules.max_avg_week_hours_4w`` (55 h) a week over 4 weeks.
 
-    Source: Arbeidstijdenwet art. 5:7. Only known weeks count (``_Ctx.window``). Amount: hours a week over
-    the average.
+    Source: Arbeidstijdenwet art. 5:7. Only known weeks count (``_Ctx.window``), and only once there are two:
+    a lone week is bounded by ``week_hours`` (as the solver reads it). Amount: hours a week over the average.
     """
     return _avg_week_hours(ctx, "avg_week_hours_4w", 4, ctx.cfg.rules.max_avg_week_hours_4w)
 
@@ -349,18 +349,21 @@ def avg_week_hours_4w(ctx: _Ctx) -> list[Breach]:
 def avg_week_hours_16w(ctx: _Ctx) -> list[Breach]:
     """Hard rule: on average at most ``rules.max_avg_week_hours_16w`` (48 h) a week over 16 weeks.
 
-    Source: Arbeidstijdenwet art. 5:7. Only known weeks count (``_Ctx.window``). Amount: hours a week over
-    the average.
+    Source: Arbeidstijdenwet art. 5:7. Only known weeks count (``_Ctx.window``), and only once there are two:
+    a lone week is bounded by ``week_hours`` (as the solver reads it). Amount: hours a week over the average.
     """
     return _avg_week_hours(ctx, "avg_week_hours_16w", 16, ctx.cfg.rules.max_avg_week_hours_16w)
 
 
 def _avg_week_hours(ctx: _Ctx, rule: str, n: int, limit_h: float) -> list[Breach]:
+    """The average over the known weeks of the window (history and roster), once there are two or more."""
     out: list[Breach] = []
     limit = _minutes(limit_h)
     for oid in ctx.officers:
         for w in ctx.weeks:
             window = ctx.window(oid, w, n)
+            if len(window) < 2:
+                continue  # one known week is bounded by week_hours; an average needs earlier weeks
             total = sum(ctx.worked(oid, x) for x in window)
             if total > limit * len(window):
                 avg = total / len(window)

@@ -216,6 +216,14 @@ def test_avg_week_hours_16w_holds(tmp_path: Path) -> None:
     assert only(check_roster(ds, roster_of(week_of("W-01", W03)), hist), "avg_week_hours_16w") == []
 
 
+def test_avg_week_hours_16w_holds_without_history(tmp_path: Path) -> None:
+    # Defaults (48 h on average over 16 weeks, 60 h a week). One known week of 5 x 10 h = 50 h: an average
+    # needs earlier weeks, so a lone week is bounded by week_hours only (as the solver reads it).
+    ds = make_dataset(tmp_path)
+    got = check_roster(ds, roster_of(week_of("W-01", W03, start="07:00", end="17:00")))
+    assert only(got, "avg_week_hours_16w") == [] and only(got, "week_hours") == []
+
+
 def test_avg_week_hours_16w_violated(tmp_path: Path) -> None:
     # 15 history weeks of 40 h and a roster week of 40 h: 40 h on average, 2 h a week over 38. 2026 has a week
     # 53, so the 16 weeks ending with 2027-W03 start with 2026-W41.
