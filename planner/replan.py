@@ -82,7 +82,7 @@ def replan_week(ds: Dataset, roster: pd.DataFrame, *, at: dt.datetime, absent: l
     monday = week_of(roster, source)
     changed_ds = with_changes(ds, absent, at, monday, extra_team_demand)
     pins = frozen_part(roster, at, set(absent))
-    result = solve_week(changed_ds, monday, pins=pins, change_from=roster, **solve_kw)
+    result = solve_week(changed_ds, monday, pins=pins, change_from=roster, check_pins=False, **solve_kw)
     changed, affected = diff_rosters(roster, result.roster) if result.has_roster else (0, [])
     return Replan(result, changed, affected, at)
 

@@ -68,14 +68,17 @@ def _rule_of(name: str) -> str:
 
 
 def _minimise(inst: Instance, core: list[str]) -> list[str]:
-    """Deletion filter: drop each rule in turn while the rest is still infeasible."""
+    """Deletion filter: drop each rule in turn while the rest is still infeasible.
+
+    Returns the core's own names (e.g. avg_week_hours_4w) for the rule functions that remain.
+    """
     groups = list(dict.fromkeys(_rule_of(r) for r in core))
     keep = list(groups)
     for r in groups:
         trial = [k for k in keep if k != r]
         if trial and not _feasible_with(inst, trial):
             keep = trial
-    return keep
+    return [r for r in dict.fromkeys(core) if _rule_of(r) in keep]
 
 
 def explain_infeasible(inst: Instance) -> list[str]:

@@ -128,7 +128,7 @@ def rest_between_shifts(ctx: Ctx) -> None:
                     if b.start > a.end + dt.timedelta(hours=24):
                         break
                     continue
-                if a.is_const and b.is_const:
+                if a.history and b.history:
                     continue
                 if gap < floor:
                     ctx.require("daily_rest", oi, a.lit + b.lit <= 1)
@@ -138,10 +138,10 @@ def rest_between_shifts(ctx: Ctx) -> None:
                     shorts.append((a, b, s))
         # History pairs that were already short count against the budget too.
         for i, a in enumerate(items):
-            if not a.is_const:
+            if not a.history:
                 continue
             for b in items[i + 1:]:
-                if b.is_const and b.date > a.date:
+                if b.history and b.date > a.date:
                     need = _minutes(rules.rest_after_late_night_hours if a.late_night else rules.daily_rest_hours)
                     if minutes_between(a.end, b.start) < need:
                         shorts.append((a, b, 1))
@@ -151,10 +151,10 @@ def rest_between_shifts(ctx: Ctx) -> None:
         night_shorts = [(b, s) for a, b, s in shorts if a.late_night]
         for k in _horizon_days(ctx.inst, 6):
             window = [s for b, s in day_shorts if k <= b.date < k + dt.timedelta(days=7)]
-            if any(not isinstance(s, int) for s in window):
+            if any(b.date >= ctx.inst.monday for b, _ in day_shorts if k <= b.date < k + dt.timedelta(days=7)):
                 ctx.require("daily_rest", oi, sum(window) <= rules.daily_rest_reductions_per_7d)
         week = [s for b, s in night_shorts if b.date >= ctx.inst.monday]
-        if any(not isinstance(s, int) for s in week):
+        if week:
             ctx.require("rest_after_night", oi, sum(week) <= rules.rest_after_late_night_reductions_per_week)
 
 
@@ -166,6 +166,8 @@ def weekly_rest(ctx: Ctx) -> None:
     checker verifies the exact rolling rule.
     """
     need = _minutes(ctx.inst.cfg.rules.weekly_rest_hours)
+    if need == 0:
+        return  # weekly_rest_hours = 0 switches the rule off
     days = _horizon_days(ctx.inst, 6)
     for oi, items in ctx.v.items.items():
         oid = ctx.inst.officers[oi].officer_id
@@ -208,7 +210,7 @@ def rest_after_night_series(ctx: Ctx) -> None:
                         continue  # the series goes on
                     between = [sum(_nights(items, series[-1] + dt.timedelta(days=k)))
                                for k in range(1, (f.date - series[-1]).days)]
-                    if all(isinstance(x, int) for x in [*earlier, e.lit, f.lit, *between]):
+                    if e.history and f.history:
                         continue
                     ctx.require("rest_after_night_series", oi, sum(earlier) + e.lit + f.lit - sum(between) <= n)
 
@@ -221,7 +223,7 @@ def max_consecutive_shifts_with_night(ctx: Ctx) -> None:
         for k in range(len(days) - limit):
             window = days[k:k + limit + 1]
             work = [sum(it.lit for it in _on(items, d)) for d in window]
-            if all(isinstance(w, int) for w in work):
+            if window[-1] < ctx.inst.monday:
                 continue
             for d in window:
                 nights = _nights(items, d)
@@ -235,7 +237,7 @@ def max_nights_per_16_weeks(ctx: Ctx) -> None:
     start = ctx.inst.monday - dt.timedelta(weeks=15)
     for oi, items in ctx.v.items.items():
         nights = [it.lit for it in items if it.night and it.date >= start]
-        if any(not isinstance(x, int) for x in nights):
+        if any(not it.history for it in items if it.night and it.date >= start):
             ctx.require("max_nights_16w", oi, sum(nights) <= limit)
 
 

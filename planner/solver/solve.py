@@ -114,6 +114,7 @@ def solve_week(
     allow_breaches: bool = False,
     pins: pd.DataFrame | None = None,
     change_from: pd.DataFrame | None = None,
+    check_pins: bool = True,
 ) -> Result:
     """Solve the week starting ``monday`` for every officer in ``ds`` (one team).
 
@@ -123,6 +124,13 @@ def solve_week(
     """
     t0 = time.perf_counter()
     params = solver_parameters(ds, time_limit_s, workers, seed)
+    team = str(ds.officers["team"].iloc[0]) if len(ds.officers) else ds.config.team_name
+    if pins is not None and len(pins) and check_pins:
+        bad = pin_breaches(ds, pins, monday, history)
+        if bad:
+            empty = pd.DataFrame()
+            return Result("infeasible", week_label(monday), team, None, None, None, time.perf_counter() - t0, empty,
+                          empty, empty, [], bad, params)
     inst = instance or build_instance(ds, monday, history, pins)
     built = build_model(inst, allow_breaches=allow_breaches)
     if not allow_breaches and not inst.ds.config.solver.plain_model:
@@ -145,7 +153,6 @@ def solve_week(
     with _stop_on_interrupt(solver, flag):
         code = solver.solve(built.model, _Callback(on_progress, log))
     status = STATUS.get(code, "no_solution")
-    team = str(ds.officers["team"].iloc[0]) if len(ds.officers) else ds.config.team_name
     params |= {"planner": __version__, "ortools": ortools.__version__}
     label = week_label(monday)
     if status in ("optimal", "feasible"):
@@ -169,6 +176,21 @@ def solve_week(
         explanation = [f"no roster found within {params['max_time_in_seconds']:g} s; allow more time with --time-limit"]
     return Result(status, label, team, None, None, None, time.perf_counter() - t0, empty, empty, empty, [],
                   explanation, params, interrupted=flag[0], progress=log)
+
+
+#: Checker rules a pinned shift can break on its own (totals such as the norm are the solver's to meet).
+PIN_RULES = ("roster_rows_valid", "one_shift_per_day", "absences_respected", "shift_length", "night_shift_length",
+             "night_exempt", "daily_rest", "rest_after_night", "rest_after_night_series",
+             "consecutive_shifts_with_night")
+
+
+def pin_breaches(ds: Dataset, pins: pd.DataFrame, monday: dt.date, history: pd.DataFrame | None = None) -> list[str]:
+    """Each way the pins alone (after the history) break a hard rule, as 'pinned shift breaks <rule>: ...'."""
+    from planner.checker import check_roster
+
+    hist = history if history is not None and len(history) else None
+    return [f"pinned shift breaks {b.rule}: {b.message}" for b in check_roster(ds, pins, history=hist, weeks=[monday])
+            if b.rule in PIN_RULES]
 
 
 def _add_hint(inst: Instance, built: Any, hint: pd.DataFrame) -> None:

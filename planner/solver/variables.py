@@ -24,6 +24,7 @@ class Item:
     late_night: bool
     lit: Lit
     label: str
+    history: bool = False  # before the roster week: a breach between two history items is not this week's to fix
 
     @property
     def is_const(self) -> bool:
@@ -58,7 +59,7 @@ def make_variables(model: cp_model.CpModel, inst: Instance) -> Vars:
     v = Vars(resolution=inst.cfg.solver.resolution_min)
     r = v.resolution
     for oi, o in enumerate(inst.officers):
-        items: list[Item] = [Item(w.date, w.start, w.end, w.night, w.late_night, 1, f"{w.date} history")
+        items: list[Item] = [Item(w.date, w.start, w.end, w.night, w.late_night, 1, f"{w.date} history", True)
                              for w in o.history]
         for fb in o.fixed:
             from planner.timeutil import is_night
