@@ -136,6 +136,8 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             else:
                 what = f"{dm.name} {when}"
             msg = f"{what}: {val / 60:.1f} of {dm.wanted_minutes / 60:.1f} officer-hours unmet"
+            if dm.kind == "presence":
+                msg += f" ({why_unmet(inst, dm)})"
             out.append(Penalty(t.rule, dm.id, val / 60, "h", cost, msg))
         elif t.rule == "hours_deviation":
             o = inst.officers[t.ref]
@@ -169,6 +171,30 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             out.append(Penalty(t.rule, o.officer_id, val, "count", cost,
                                f"{o.officer_id} works on a wished day off ({inst.days[day]:%a %d %b})"))
     return out
+
+
+def why_unmet(inst: Instance, dm: Any) -> str:
+    """Why the wijk's own officers are not there, in domain words: leave, training, night-exempt, or their hours."""
+    from planner.hours import overlap_minutes
+    from planner.timeutil import is_night
+
+    abs_ = inst.ds.absences
+    night = is_night(dm.start, dm.end, inst.cfg.rules.night_min_minutes_00_06)
+    reasons = []
+    mine = [o for o in inst.officers if dm.wijk_code in o.wijken]
+    if not mine:
+        return "no wijkagent has this wijk"
+    for o in mine:
+        rows = abs_[(abs_["officer_id"] == o.officer_id)]
+        hit = [r for s, e, r in zip(rows["start"], rows["end"], rows["reason"], strict=True)
+               if overlap_minutes(s, e, dm.start, dm.end) > 0]
+        if hit:
+            reasons.append(f"{o.officer_id} {hit[0]}")
+        elif night and o.night_exempt:
+            reasons.append(f"{o.officer_id} night-exempt")
+        else:
+            reasons.append(f"{o.officer_id} off duty then (hours and rest rules)")
+    return f"{len(mine)} wijkagent(s) of this wijk: " + ", ".join(reasons)
 
 
 def unmet_demand(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
