@@ -37,8 +37,8 @@ def write_map(ds: Dataset, roster: pd.DataFrame, out_path: Path | str, *, week: 
     from planner.maps.html import build_map as _build
 
     out_path = Path(out_path)
-    fig = wijk_figures(ds, roster, week)
-    m = _build(ds, roster, week=week, show_names=show_names, tiles=tiles, simplify_m=simplify_m, figures=fig)
+    m = _build(ds, roster, week=week, show_names=show_names, tiles=tiles, simplify_m=simplify_m)
+    fig = m._planner_figures
     write_text(out_path, m.get_root().render())
     written = [out_path]
     if png:

@@ -134,10 +134,11 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
         ):
             own_min[oid] = own_min.get(oid, 0) + _epoch_min(r["end"]) - _epoch_min(r["start"])
     share: dict[str, float] = {}
+    away = set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"]) if len(ds.absences) else set()
     for o in ds.officers.to_dict("records"):
         oid = str(o["officer_id"])
-        avail = available_minutes(o["contract_hours"], leave_minutes(ds.absences, oid, o["contract_hours"],
-                                                                      monday, cfg))
+        leave = leave_minutes(ds.absences, oid, o["contract_hours"], monday, cfg) if oid in away else 0
+        avail = available_minutes(o["contract_hours"], leave)
         share[oid] = own_min.get(oid, 0) / avail if avail else float("nan")
 
     per_wijk: dict[str, list[dict[str, Any]]] = {c: [] for c in codes}
@@ -147,6 +148,26 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
                 per_wijk[w].append(o)
     team_of = ds.wijk_team()
 
+    # Hours per day-part, for all wijken at once: presence and demand per wijk, then met demand per segment.
+    pos = {c: i for i, c in enumerate(codes)}
+    pres_all = _stack({pos[c]: [(a, b, 1.0) for a, b in v] for c, v in pres_blocks.items()})
+    dem_all = _stack({pos[c]: v for c, v in demand.items()})
+    segs: dict[int, list[tuple[int, int, float]]] = {}
+    for c, v in demand.items():
+        if v:
+            pres = np.array(pres_blocks[c], dtype="int64").reshape(-1, 2)
+            seg_s, seg_e, want, have = _steps(pres, np.array(v, dtype="float64"))
+            segs[pos[c]] = list(zip(seg_s.tolist(), seg_e.tolist(), np.minimum(want, have).tolist(), strict=True))
+    met_all = _stack(segs)
+    per_part = {
+        part: {name: _part_hours(arr, ivs, len(codes)) for name, arr in
+               (("presence_h", pres_all), ("demand_h", dem_all), ("met_h", met_all))}
+        for part, ivs in parts.items()
+    }
+    totals = {name: np.bincount(arr[:, 0].astype("int64"), weights=(arr[:, 2] - arr[:, 1]) * arr[:, 3],
+                                minlength=len(codes)) / 60 for name, arr in
+              (("presence_h", pres_all), ("demand_h", dem_all), ("met_h", met_all))}
+
     rows = []
     for w in wijken.to_dict("records"):
         code = str(w["wijk_code"])
@@ -155,8 +176,7 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
         shares = [(share[str(o["officer_id"])], str(o["officer_id"])) for o in offs
                   if not np.isnan(share[str(o["officer_id"])])]
         low = min(shares) if shares else (float("nan"), "")
-        pres = np.array(pres_blocks[code], dtype="int64").reshape(-1, 2)
-        dem = np.array(demand[code], dtype="float64").reshape(-1, 3)
+        i = pos[code]
         row: dict[str, Any] = {
             "wijk_code": code, "wijk_naam": _text(w["wijk_naam"]), "gemeente_code": _text(w["gemeente_code"]),
             "gemeente_naam": _text(w["gemeente_naam"]), "team": team_of.get(code, ""),
@@ -166,17 +186,12 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
             "own_share_mean": float(np.mean([s for s, _ in shares])) if shares else float("nan"),
             "own_share_min": float(low[0]), "own_share_min_officer": low[1],
         }
-        seg_s, seg_e, want, have = _steps(pres, dem)
-        met = np.minimum(want, have)
-        for part, ivs in parts.items():
-            p_h = _overlap(pres[:, 0], pres[:, 1], np.ones(len(pres)), ivs) / 60
-            d_h = _overlap(dem[:, 0], dem[:, 1], dem[:, 2], ivs) / 60
-            m_h = _overlap(seg_s, seg_e, met, ivs) / 60
+        for part in parts:
+            p_h, d_h, m_h = (float(per_part[part][k][i]) for k in ("presence_h", "demand_h", "met_h"))
             row[f"presence_h_{part}"], row[f"demand_h_{part}"], row[f"met_h_{part}"] = p_h, d_h, m_h
             row[f"coverage_{part}"] = m_h / d_h if d_h > 0 else float("nan")
-        row["presence_h"] = float((pres[:, 1] - pres[:, 0]).sum()) / 60
-        row["demand_h"] = float(((dem[:, 1] - dem[:, 0]) * dem[:, 2]).sum()) / 60
-        met_h = float((met * (seg_e - seg_s)).sum()) / 60
+        row["presence_h"], row["demand_h"] = float(totals["presence_h"][i]), float(totals["demand_h"][i])
+        met_h = float(totals["met_h"][i])
         row["coverage"] = met_h / row["demand_h"] if row["demand_h"] > 0 else float("nan")
         row["presence_ratio"] = row["presence_h"] / row["demand_h"] if row["demand_h"] > 0 else float("nan")
         row["unmet_h"] = row["demand_h"] - met_h
@@ -215,13 +230,20 @@ def _part_intervals(monday: dt.date, tz: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def _overlap(starts: np.ndarray, ends: np.ndarray, weights: np.ndarray, ivs: np.ndarray) -> float:
-    """Weighted minutes of [start, end) intervals that fall inside the intervals ``ivs``."""
-    if len(starts) == 0:
-        return 0.0
-    lo = np.maximum(starts[:, None], ivs[None, :, 0])
-    hi = np.minimum(ends[:, None], ivs[None, :, 1])
-    return float((np.clip(hi - lo, 0, None) * weights[:, None]).sum())
+def _stack(by_wijk: dict[int, list[tuple[Any, ...]]]) -> np.ndarray:
+    """Rows (wijk index, start, end, weight) of every wijk's intervals as one float array."""
+    rows = [(i, *t) for i, v in by_wijk.items() for t in v]
+    return np.array(rows, dtype="float64").reshape(-1, 4)
+
+
+def _part_hours(arr: np.ndarray, ivs: np.ndarray, n: int) -> np.ndarray:
+    """Per wijk: weighted hours of the intervals in ``arr`` (wijk, start, end, weight) inside ``ivs``."""
+    if len(arr) == 0:
+        return np.zeros(n)
+    lo = np.maximum(arr[:, 1:2], ivs[None, :, 0])
+    hi = np.minimum(arr[:, 2:3], ivs[None, :, 1])
+    minutes = np.clip(hi - lo, 0, None).sum(axis=1) * arr[:, 3]
+    return np.bincount(arr[:, 0].astype("int64"), weights=minutes, minlength=n) / 60
 
 
 def _steps(pres: np.ndarray, dem: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

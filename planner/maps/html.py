@@ -227,9 +227,14 @@ def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None =
         Layers: one choropleth per entry of ``scales.LAYERS`` (base layers, one visible at a time, each with
         its legend), gemeente and team boundaries (overlays). Every text from the input files is escaped.
     """
-    fig = wijk_figures(ds, roster, week) if figures is None else figures
+    from concurrent.futures import ThreadPoolExecutor
+
+    # GEOS releases the GIL: simplify the geometry while the figures are computed.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        simplified = pool.submit(simplify_coverage, ds.wijken, simplify_m)
+        fig = wijk_figures(ds, roster, week) if figures is None else figures
+        geoms_rd = simplified.result()
     week_text = str(fig.attrs.get("week", ""))
-    geoms_rd = simplify_coverage(ds.wijken, simplify_m)
     wgs = to_wgs84_rounded(geoms_rd)
     minx, miny, maxx, maxy = geoms_rd.to_crs("EPSG:4326").total_bounds
 
@@ -286,6 +291,7 @@ def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None =
     team = html.escape(ds.config.team_name)
     m.add_child(_Title(f"Wijkdekking {html.escape(week_text)}" + (f" · {team}" if team else "")))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m._planner_figures = fig  # for write_map's PNGs: the same figures, computed once
     return m
 
 
