@@ -36,8 +36,9 @@ def synthetic_wijken(n: int, segment_m: float, seed: int = 0) -> gpd.GeoDataFram
         cells = shapely.make_valid(cells)
     cx, cy = shapely.get_x(shapely.centroid(cells)), shapely.get_y(shapely.centroid(cells))
     g = int(np.sqrt(max(n // 9, 1)))
-    gm = (np.clip(((cx - x0) / (x1 - x0) * g).astype(int), 0, g - 1) * g
-          + np.clip(((cy - y0) / (y1 - y0) * g).astype(int), 0, g - 1))
+    gm = np.clip(((cx - x0) / (x1 - x0) * g).astype(int), 0, g - 1) * g + np.clip(
+        ((cy - y0) / (y1 - y0) * g).astype(int), 0, g - 1
+    )
     codes = [f"WK{gm_i % 10000:04d}{i % 100:02d}" for i, gm_i in enumerate(gm)]
     seen: dict[str, int] = {}
     for i, c in enumerate(codes):  # make codes unique within the 6 digits
@@ -47,15 +48,25 @@ def synthetic_wijken(n: int, segment_m: float, seed: int = 0) -> gpd.GeoDataFram
         codes[i] = c
     pop = rng.integers(500, 20_000, n).astype("float64")
     pop[rng.random(n) < 0.02] = np.nan
-    return gpd.GeoDataFrame({"wijk_code": codes, "wijk_naam": [f"Wijk {i}" for i in range(n)],
-                             "gemeente_code": [f"GM{v:04d}" for v in gm], "gemeente_naam": [f"Gemeente {v}" for v in gm],
-                             "inwoners": pop}, geometry=cells, crs=CRS_RD_NEW)
+    return gpd.GeoDataFrame(
+        {
+            "wijk_code": codes,
+            "wijk_naam": [f"Wijk {i}" for i in range(n)],
+            "gemeente_code": [f"GM{v:04d}" for v in gm],
+            "gemeente_naam": [f"Gemeente {v}" for v in gm],
+            "inwoners": pop,
+        },
+        geometry=cells,
+        crs=CRS_RD_NEW,
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wijken", type=int, default=3300, help="number of wijken")
-    ap.add_argument("--segment-m", type=float, default=25.0, help="border vertex spacing in metres (0: straight)")
+    ap.add_argument(
+        "--segment-m", type=float, default=25.0, help="border vertex spacing in metres (0: straight)"
+    )
     ap.add_argument("--out", type=Path, default=None, help="folder for the data and the map (default: temp)")
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-map-"))
@@ -72,13 +83,24 @@ def main() -> None:
     data.mkdir(exist_ok=True)
     wijken.to_file(data / "wijken.gpkg", layer="wijken", driver="GPKG")
     codes = list(wijken["wijk_code"])
-    (data / "officers.csv").write_text("officer_id;name;wijk_code;contract_hours\n" + "".join(
-        f"O{i:05d};Agent {i};{c};36\n" for i, c in enumerate(codes)), encoding="utf-8")
-    (data / "demand.csv").write_text("wijk_code;day;start;end;officers\n" + "".join(
-        f"{c};{d};{s};{e};1\n" for c in codes for d, s, e in (("ma", "09:00", "13:00"), ("wo", "19:00", "23:00"),
-                                                                   ("za", "22:00", "02:00"))), encoding="utf-8")
-    print(f"synthetic data: {time.perf_counter() - t:.1f} s, "
-          f"{int(shapely.get_num_coordinates(wijken.geometry.values).sum()):,} vertices")
+    (data / "officers.csv").write_text(
+        "officer_id;name;wijk_code;contract_hours\n"
+        + "".join(f"O{i:05d};Agent {i};{c};36\n" for i, c in enumerate(codes)),
+        encoding="utf-8",
+    )
+    (data / "demand.csv").write_text(
+        "wijk_code;day;start;end;officers\n"
+        + "".join(
+            f"{c};{d};{s};{e};1\n"
+            for c in codes
+            for d, s, e in (("ma", "09:00", "13:00"), ("wo", "19:00", "23:00"), ("za", "22:00", "02:00"))
+        ),
+        encoding="utf-8",
+    )
+    print(
+        f"synthetic data: {time.perf_counter() - t:.1f} s, "
+        f"{int(shapely.get_num_coordinates(wijken.geometry.values).sum()):,} vertices"
+    )
     t = time.perf_counter()
     ds = load_dataset(data)
     print(f"load_dataset: {time.perf_counter() - t:.1f} s")
@@ -91,8 +113,18 @@ def main() -> None:
         for d in range(5):
             day = monday + dt.timedelta(days=(d + i) % 7)
             s, e = local(day, dt.time(9 + (i % 3) * 4), tz), local(day, dt.time(15 + (i % 3) * 4), tz)
-            rows.append({"officer_id": f"O{i:05d}", "date": day, "start": s, "end": e, "activity": "wijk",
-                         "wijk_code": c, "shift": "D", "task": ""})
+            rows.append(
+                {
+                    "officer_id": f"O{i:05d}",
+                    "date": day,
+                    "start": s,
+                    "end": e,
+                    "activity": "wijk",
+                    "wijk_code": c,
+                    "shift": "D",
+                    "task": "",
+                }
+            )
     (out / "roster.csv").write_text(roster_to_csv_text(pd.DataFrame(rows)), encoding="utf-8")
     roster = read_roster(out / "roster.csv", tz)
 

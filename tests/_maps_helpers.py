@@ -28,7 +28,9 @@ WIJKEN = gpd.GeoDataFrame(
         box(X0, Y0, X0 + 1000, Y0 + 1000),
         box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),
         box(X0, Y0 + 1000, X0 + 2000, Y0 + 2000),
-        MultiPolygon([box(X0 + 2000, Y0, X0 + 3000, Y0 + 1000), box(X0 + 2000, Y0 + 1500, X0 + 3000, Y0 + 2000)]),
+        MultiPolygon(
+            [box(X0 + 2000, Y0, X0 + 3000, Y0 + 1000), box(X0 + 2000, Y0 + 1500, X0 + 3000, Y0 + 2000)]
+        ),
     ],
     crs=CRS_RD_NEW,
 )

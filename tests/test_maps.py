@@ -29,7 +29,9 @@ ALLOWED_URLS = {"https://leafletjs.com", "http://www.w3.org/2000/svg"}
 @pytest.fixture
 def case(tmp_path: Path):
     ds = load_dataset(make_data(tmp_path / "data"))
-    roster = read_roster(make_roster(tmp_path / "out" / "roster.csv"), ds.config.tz, set(ds.config.activities))
+    roster = read_roster(
+        make_roster(tmp_path / "out" / "roster.csv"), ds.config.tz, set(ds.config.activities)
+    )
     return ds, roster
 
 
@@ -64,7 +66,9 @@ def test_wijk_figures_demand_met_and_unmet(case) -> None:
     assert c["presence_h_avond"] == pytest.approx(4) and math.isnan(c["coverage_avond"])
     # Noord: Tuesday 22-02 (crosses midnight), C there 20-04: all met; 2 h avond, 2 h nacht.
     n = f.loc["WK999801"]
-    assert (n["demand_h"], n["unmet_h"], n["demand_h_avond"], n["demand_h_nacht"]) == pytest.approx((4, 0, 2, 2))
+    assert (n["demand_h"], n["unmet_h"], n["demand_h_avond"], n["demand_h_nacht"]) == pytest.approx(
+        (4, 0, 2, 2)
+    )
     assert n["coverage_nacht"] == pytest.approx(1.0)
     # The second wijk: a dated demand on Tuesday 09-12 (3 h, C came on Monday) is unmet; the one dated
     # 2027-01-26 lies in the next week and does not count.
@@ -119,7 +123,14 @@ def test_html_has_no_external_url(case) -> None:
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)  # no CSS url() to a server
     assert "@import" not in page
     assert set(re.findall(r"https?://[\w./-]*\w", page)) <= ALLOWED_URLS
-    for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fonts.googleapis", "tile.openstreetmap"):
+    for cdn in (
+        "cdn.jsdelivr",
+        "cdnjs",
+        "code.jquery",
+        "bootstrapcdn",
+        "fonts.googleapis",
+        "tile.openstreetmap",
+    ):
         assert cdn not in page
 
 
@@ -171,9 +182,19 @@ def test_gooi_simplified_coverage_keeps_shared_borders(tmp_path: Path) -> None:
 
 
 def _chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", '--host-resolver-rules=MAP * ~NOTFOUND',
-            "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp_path / 'chrome-profile'}", "--virtual-time-budget=5000"]
+    base = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chrome-profile'}",
+        "--virtual-time-budget=5000",
+    ]
     return subprocess.run(base + args, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -258,7 +279,9 @@ def test_cli_map_unknown_wijk_in_roster(case, tmp_path: Path, monkeypatch: pytes
     bad = tmp_path / "out" / "bad.csv"
     bad.write_text((tmp_path / "out" / "roster.csv").read_text().replace("WK999902", "WK123456"))
     res = runner.invoke(app, ["map", "data", "--roster", str(bad)])
-    assert res.exit_code == 2 and "bad.csv" in res.output and "WK123456" in res.output and "row 6" in res.output
+    assert (
+        res.exit_code == 2 and "bad.csv" in res.output and "WK123456" in res.output and "row 6" in res.output
+    )
 
 
 def test_cli_map_help_text_everywhere() -> None:

@@ -15,17 +15,32 @@ from planner.maps.scales import LAYERS
 __all__ = ["DAY_PARTS", "LAYERS", "build_map", "roster_monday", "roster_weeks", "wijk_figures", "write_map"]
 
 
-def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None = None, show_names: bool = False,
-              tiles: bool = False, simplify_m: float | None = None):  # type: ignore[no-untyped-def]
+def build_map(
+    ds: Dataset,
+    roster: pd.DataFrame,
+    *,
+    week: str | dt.date | None = None,
+    show_names: bool = False,
+    tiles: bool = False,
+    simplify_m: float | None = None,
+):  # type: ignore[no-untyped-def]
     """The coverage map as a ``folium.Map``; see ``planner.maps.html.build_map``."""
     from planner.maps.html import build_map as _build
 
     return _build(ds, roster, week=week, show_names=show_names, tiles=tiles, simplify_m=simplify_m)
 
 
-def write_map(ds: Dataset, roster: pd.DataFrame, out_path: Path | str, *, week: str | dt.date | None = None,
-              show_names: bool = False, tiles: bool = False, png: bool = False,
-              simplify_m: float | None = None) -> list[Path]:
+def write_map(
+    ds: Dataset,
+    roster: pd.DataFrame,
+    out_path: Path | str,
+    *,
+    week: str | dt.date | None = None,
+    show_names: bool = False,
+    tiles: bool = False,
+    png: bool = False,
+    simplify_m: float | None = None,
+) -> list[Path]:
     """Write the HTML map (atomically) and, with ``png``, one PNG per layer beside it.
 
     Returns

@@ -70,5 +70,10 @@ def to_wgs84_rounded(geoms: gpd.GeoSeries) -> list[Any]:
 def script_json(value: Any) -> str:
     """JSON safe to place inside a ``<script>`` element: ``<``, ``>`` and ``&`` become unicode escapes."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

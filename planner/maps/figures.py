@@ -15,16 +15,36 @@ from planner.hours import available_minutes, leave_minutes
 from planner.timeutil import interval, local, parse_week, week_label
 
 #: Day-parts of the map, local clock hours [start, end): ochtend 06-12, middag 12-18, avond 18-24, nacht 00-06.
-DAY_PARTS: dict[str, tuple[int, int]] = {"ochtend": (6, 12), "middag": (12, 18), "avond": (18, 24), "nacht": (0, 6)}
+DAY_PARTS: dict[str, tuple[int, int]] = {
+    "ochtend": (6, 12),
+    "middag": (12, 18),
+    "avond": (18, 24),
+    "nacht": (0, 6),
+}
 #: The Politiewet 2012 art. 38a yardstick: at least one wijkagent per this many inhabitants.
 INHABITANTS_PER_OFFICER = 5000
 
 FIGURE_COLUMNS = [
-    "wijk_code", "wijk_naam", "gemeente_code", "gemeente_naam", "team", "inwoners", "officers", "officer_ids",
-    "officer_names", "own_share_mean", "own_share_min", "own_share_min_officer", "presence_h", "demand_h",
-    "coverage", "presence_ratio",
+    "wijk_code",
+    "wijk_naam",
+    "gemeente_code",
+    "gemeente_naam",
+    "team",
+    "inwoners",
+    "officers",
+    "officer_ids",
+    "officer_names",
+    "own_share_mean",
+    "own_share_min",
+    "own_share_min_officer",
+    "presence_h",
+    "demand_h",
+    "coverage",
+    "presence_ratio",
     *[f"{k}_{p}" for p in DAY_PARTS for k in ("presence_h", "demand_h", "met_h", "coverage")],
-    "unmet_h", "per_5000", "gemeente_per_5000",
+    "unmet_h",
+    "per_5000",
+    "gemeente_per_5000",
 ]
 
 
@@ -108,8 +128,12 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
             continue
         code = _text(r.get("wijk_code"))
         if code not in known:
-            raise CrossFileError(roster.attrs.get("source", "roster.csv"), f"wijk '{code}' is not in the wijken file", row=_row(r),
-                                 column="wijk_code")
+            raise CrossFileError(
+                roster.attrs.get("source", "roster.csv"),
+                f"wijk '{code}' is not in the wijken file",
+                row=_row(r),
+                column="wijk_code",
+            )
         pres_blocks[code].append((_epoch_min(r["start"]), _epoch_min(r["end"])))
 
     demand: dict[str, list[tuple[int, int, float]]] = {c: [] for c in codes}
@@ -129,12 +153,18 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
     wijken_of = dict(zip(ds.officers["officer_id"], ds.officers["wijken"], strict=True))
     for r in blocks:
         oid = str(r["officer_id"])
-        if oid in wijken_of and cfg.counts_for_norm(r["activity"]) and (
-            r["activity"] != "wijk" or _text(r.get("wijk_code")) in wijken_of[oid]
+        if (
+            oid in wijken_of
+            and cfg.counts_for_norm(r["activity"])
+            and (r["activity"] != "wijk" or _text(r.get("wijk_code")) in wijken_of[oid])
         ):
             own_min[oid] = own_min.get(oid, 0) + _epoch_min(r["end"]) - _epoch_min(r["start"])
     share: dict[str, float] = {}
-    away = set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"]) if len(ds.absences) else set()
+    away = (
+        set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"])
+        if len(ds.absences)
+        else set()
+    )
     for o in ds.officers.to_dict("records"):
         oid = str(o["officer_id"])
         leave = leave_minutes(ds.absences, oid, o["contract_hours"], monday, cfg) if oid in away else 0
@@ -157,34 +187,50 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
         if v:
             pres = np.array(pres_blocks[c], dtype="int64").reshape(-1, 2)
             seg_s, seg_e, want, have = _steps(pres, np.array(v, dtype="float64"))
-            segs[pos[c]] = list(zip(seg_s.tolist(), seg_e.tolist(), np.minimum(want, have).tolist(), strict=True))
+            segs[pos[c]] = list(
+                zip(seg_s.tolist(), seg_e.tolist(), np.minimum(want, have).tolist(), strict=True)
+            )
     met_all = _stack(segs)
     per_part = {
-        part: {name: _part_hours(arr, ivs, len(codes)) for name, arr in
-               (("presence_h", pres_all), ("demand_h", dem_all), ("met_h", met_all))}
+        part: {
+            name: _part_hours(arr, ivs, len(codes))
+            for name, arr in (("presence_h", pres_all), ("demand_h", dem_all), ("met_h", met_all))
+        }
         for part, ivs in parts.items()
     }
-    totals = {name: np.bincount(arr[:, 0].astype("int64"), weights=(arr[:, 2] - arr[:, 1]) * arr[:, 3],
-                                minlength=len(codes)) / 60 for name, arr in
-              (("presence_h", pres_all), ("demand_h", dem_all), ("met_h", met_all))}
+    totals = {
+        name: np.bincount(
+            arr[:, 0].astype("int64"), weights=(arr[:, 2] - arr[:, 1]) * arr[:, 3], minlength=len(codes)
+        )
+        / 60
+        for name, arr in (("presence_h", pres_all), ("demand_h", dem_all), ("met_h", met_all))
+    }
 
     rows = []
     for w in wijken.to_dict("records"):
         code = str(w["wijk_code"])
         offs = per_wijk[code]
         n_off = float(sum(1 / len(o["wijken"]) for o in offs))
-        shares = [(share[str(o["officer_id"])], str(o["officer_id"])) for o in offs
-                  if not np.isnan(share[str(o["officer_id"])])]
+        shares = [
+            (share[str(o["officer_id"])], str(o["officer_id"]))
+            for o in offs
+            if not np.isnan(share[str(o["officer_id"])])
+        ]
         low = min(shares) if shares else (float("nan"), "")
         i = pos[code]
         row: dict[str, Any] = {
-            "wijk_code": code, "wijk_naam": _text(w["wijk_naam"]), "gemeente_code": _text(w["gemeente_code"]),
-            "gemeente_naam": _text(w["gemeente_naam"]), "team": team_of.get(code, ""),
-            "inwoners": float(w["inwoners"]), "officers": n_off,
+            "wijk_code": code,
+            "wijk_naam": _text(w["wijk_naam"]),
+            "gemeente_code": _text(w["gemeente_code"]),
+            "gemeente_naam": _text(w["gemeente_naam"]),
+            "team": team_of.get(code, ""),
+            "inwoners": float(w["inwoners"]),
+            "officers": n_off,
             "officer_ids": tuple(str(o["officer_id"]) for o in offs),
             "officer_names": tuple(_text(o["name"]) for o in offs),
             "own_share_mean": float(np.mean([s for s, _ in shares])) if shares else float("nan"),
-            "own_share_min": float(low[0]), "own_share_min_officer": low[1],
+            "own_share_min": float(low[0]),
+            "own_share_min_officer": low[1],
         }
         for part in parts:
             p_h, d_h, m_h = (float(per_part[part][k][i]) for k in ("presence_h", "demand_h", "met_h"))
@@ -200,7 +246,8 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
         rows.append(row)
     out = pd.DataFrame(rows)
     gm = out.groupby("gemeente_code", sort=False).agg(
-        off=("officers", "sum"), inw=("inwoners", "sum"), unknown=("inwoners", lambda s: s.isna().any()))
+        off=("officers", "sum"), inw=("inwoners", "sum"), unknown=("inwoners", lambda s: s.isna().any())
+    )
     gm_rate = (gm["off"] / gm["inw"] * INHABITANTS_PER_OFFICER).where(~gm["unknown"] & (gm["inw"] > 0))
     out["gemeente_per_5000"] = out["gemeente_code"].map(gm_rate).astype("float64")
     out.attrs["week"] = week_label(monday)
@@ -279,7 +326,11 @@ def _as_date(value: Any) -> dt.date:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else str(value)
+    return (
+        ""
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+        else str(value)
+    )
 
 
 def _row(r: dict[str, Any]) -> int | None:

@@ -199,9 +199,16 @@ _PAGE_CSS = """
 """
 
 
-def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None = None, show_names: bool = False,
-              tiles: bool = False, simplify_m: float | None = None,
-              figures: pd.DataFrame | None = None) -> folium.Map:
+def build_map(
+    ds: Dataset,
+    roster: pd.DataFrame,
+    *,
+    week: str | dt.date | None = None,
+    show_names: bool = False,
+    tiles: bool = False,
+    simplify_m: float | None = None,
+    figures: pd.DataFrame | None = None,
+) -> folium.Map:
     """The coverage map of one week as a Folium map that needs no internet.
 
     Parameters
@@ -238,29 +245,37 @@ def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None =
     wgs = to_wgs84_rounded(geoms_rd)
     minx, miny, maxx, maxy = geoms_rd.to_crs("EPSG:4326").total_bounds
 
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, control_scale=True,
-                   zoom_snap=0.25)
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=11,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
     # Never the CDN links: Leaflet is inlined below; jQuery, Bootstrap and the icon fonts are not used.
     m.default_js = []
     m.default_css = []
     m.get_root().header.add_child(_InlineLeaflet(), name="planner_leaflet")
     if tiles:
-        folium.TileLayer("OpenStreetMap", name="Achtergrond (OpenStreetMap, online)", overlay=True,
-                         control=True, show=True).add_to(m)
+        folium.TileLayer(
+            "OpenStreetMap", name="Achtergrond (OpenStreetMap, online)", overlay=True, control=True, show=True
+        ).add_to(m)
 
     features = []
     layer_values = [layer.values(fig) for layer in LAYERS]
     colours = [layer.colour_of(v) for layer, v in zip(LAYERS, layer_values, strict=True)]
     for i, rec in enumerate(fig.to_dict("records")):
-        features.append({
-            "type": "Feature",
-            "geometry": wgs[i],
-            "properties": {
-                "t": _tooltip_head(rec, show_names),
-                "l": [_tooltip_line(layer, rec, show_names) for layer in LAYERS],
-                "c": [c[i] for c in colours],
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": wgs[i],
+                "properties": {
+                    "t": _tooltip_head(rec, show_names),
+                    "l": [_tooltip_line(layer, rec, show_names) for layer in LAYERS],
+                    "c": [c[i] for c in colours],
+                },
+            }
+        )
     data = _Data(features)
     m.add_child(data)
     for i, layer in enumerate(LAYERS):
@@ -276,7 +291,9 @@ def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None =
         diss = dissolve(geoms_rd, keys)
         if diss.empty:
             continue
-        ddata = _Data([{"type": "Feature", "geometry": g, "properties": {}} for g in to_wgs84_rounded(diss.geometry)])
+        ddata = _Data(
+            [{"type": "Feature", "geometry": g, "properties": {}} for g in to_wgs84_rounded(diss.geometry)]
+        )
         m.add_child(ddata)
         colour, weight, dash = _LINE[kind]
         group = folium.FeatureGroup(name=name, overlay=True, control=True, show=shown)
@@ -286,8 +303,14 @@ def build_map(ds: Dataset, roster: pd.DataFrame, *, week: str | dt.date | None =
 
     folium.LayerControl(collapsed=False, position="topleft").add_to(m)
     legends = {layer.title: _legend_html(layer) for layer in LAYERS}
-    m.add_child(_Legends(legends, {k: v[1] for k, v in overlays.items()}, {k: v[0] for k, v in overlays.items()},
-                         LAYERS[0].title))
+    m.add_child(
+        _Legends(
+            legends,
+            {k: v[1] for k, v in overlays.items()},
+            {k: v[0] for k, v in overlays.items()},
+            LAYERS[0].title,
+        )
+    )
     team = html.escape(ds.config.team_name)
     m.add_child(_Title(f"Wijkdekking {html.escape(week_text)}" + (f" · {team}" if team else "")))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -304,9 +327,11 @@ def _tooltip_head(rec: dict[str, Any], show_names: bool) -> str:
     if show_names and n_off:
         off_text += ": " + ", ".join(e(str(n)) for n in rec["officer_names"])
     team = f"<br>basisteam: {e(rec['team'])}" if rec["team"] else ""
-    return (f"<b>{e(rec['wijk_naam'])}</b> ({e(rec['wijk_code'])})<br>"
-            f"gemeente: {e(rec['gemeente_naam'])} ({e(rec['gemeente_code'])}){team}<br>"
-            f"inwoners: {inw_text}<br>wijkagenten: {off_text}<hr style='margin:3px 0'>")
+    return (
+        f"<b>{e(rec['wijk_naam'])}</b> ({e(rec['wijk_code'])})<br>"
+        f"gemeente: {e(rec['gemeente_naam'])} ({e(rec['gemeente_code'])}){team}<br>"
+        f"inwoners: {inw_text}<br>wijkagenten: {off_text}<hr style='margin:3px 0'>"
+    )
 
 
 def _tooltip_line(layer: Layer, rec: dict[str, Any], show_names: bool) -> str:
@@ -324,8 +349,10 @@ def _tooltip_line(layer: Layer, rec: dict[str, Any], show_names: bool) -> str:
         p, d, met = rec[f"presence_h_{part}"], rec[f"demand_h_{part}"], rec[f"met_h_{part}"]
         if d <= 0:
             return f"{part} ({h0:02d}–{h1:02d}): geen vraag; {nl_number(p)} u aanwezig"
-        return (f"{part} ({h0:02d}–{h1:02d}): {nl_number(met)} van {nl_number(d)} gevraagde u vervuld "
-                f"({nl_pct(met / d)}); {nl_number(p)} u aanwezig")
+        return (
+            f"{part} ({h0:02d}–{h1:02d}): {nl_number(met)} van {nl_number(d)} gevraagde u vervuld "
+            f"({nl_pct(met / d)}); {nl_number(p)} u aanwezig"
+        )
     if layer.key == "per_5000":
         gm = "onbekend" if _nan(rec["gemeente_per_5000"]) else nl_number(rec["gemeente_per_5000"], 2)
         if _nan(rec["inwoners"]):
@@ -341,10 +368,14 @@ def _tooltip_line(layer: Layer, rec: dict[str, Any], show_names: bool) -> str:
 
 
 def _legend_html(layer: Layer) -> str:
-    rows = "".join(f"<div class='row'><span class='sw' style='background:{c}'></span>{html.escape(label)}</div>"
-                   for c, label in zip(layer.colours, layer.labels, strict=True))
-    rows += (f"<div class='row'><span class='sw' style='background:{NO_DATA_COLOUR}'></span>"
-             f"{html.escape(layer.nan_label)}</div>")
+    rows = "".join(
+        f"<div class='row'><span class='sw' style='background:{c}'></span>{html.escape(label)}</div>"
+        for c, label in zip(layer.colours, layer.labels, strict=True)
+    )
+    rows += (
+        f"<div class='row'><span class='sw' style='background:{NO_DATA_COLOUR}'></span>"
+        f"{html.escape(layer.nan_label)}</div>"
+    )
     return f"<h4>{html.escape(layer.title)}</h4>{rows}"
 
 

@@ -11,8 +11,13 @@ from planner.atomic import atomic_path
 from planner.maps.scales import LAYERS, NO_DATA_COLOUR, Layer
 
 
-def write_pngs(geoms_rd: gpd.GeoSeries, fig: pd.DataFrame, gemeenten: gpd.GeoDataFrame, out_html: Path,
-               values: dict[str, pd.Series]) -> list[Path]:
+def write_pngs(
+    geoms_rd: gpd.GeoSeries,
+    fig: pd.DataFrame,
+    gemeenten: gpd.GeoDataFrame,
+    out_html: Path,
+    values: dict[str, pd.Series],
+) -> list[Path]:
     """One PNG per layer next to ``out_html`` (``<stem>-<layer>.png``), each written atomically.
 
     Parameters
@@ -38,8 +43,9 @@ def write_pngs(geoms_rd: gpd.GeoSeries, fig: pd.DataFrame, gemeenten: gpd.GeoDat
         figure = Figure(figsize=(8, 8), dpi=110)
         FigureCanvasAgg(figure)
         ax = figure.add_subplot(1, 1, 1)
-        gdf = gpd.GeoDataFrame({"colour": layer.colour_of(values[layer.key])}, geometry=geoms_rd.values,
-                               crs=geoms_rd.crs)
+        gdf = gpd.GeoDataFrame(
+            {"colour": layer.colour_of(values[layer.key])}, geometry=geoms_rd.values, crs=geoms_rd.crs
+        )
         gdf.plot(ax=ax, color=gdf["colour"], edgecolor="#333333", linewidth=0.3)
         if len(gemeenten):
             gemeenten.boundary.plot(ax=ax, color="black", linewidth=1.2)
@@ -55,7 +61,9 @@ def write_pngs(geoms_rd: gpd.GeoSeries, fig: pd.DataFrame, gemeenten: gpd.GeoDat
 
 
 def _handles(layer: Layer, patch: type) -> list:
-    out = [patch(facecolor=c, edgecolor="#555555", label=label)
-           for c, label in zip(layer.colours, layer.labels, strict=True)]
+    out = [
+        patch(facecolor=c, edgecolor="#555555", label=label)
+        for c, label in zip(layer.colours, layer.labels, strict=True)
+    ]
     out.append(patch(facecolor=NO_DATA_COLOUR, edgecolor="#555555", label=layer.nan_label))
     return out

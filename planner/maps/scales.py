@@ -37,7 +37,9 @@ class Layer:
 
         cm = colormaps[self.cmap]
         n = len(self.labels)
-        return [to_hex(cm(self.span[0] + (self.span[1] - self.span[0]) * i / max(n - 1, 1))) for i in range(n)]
+        return [
+            to_hex(cm(self.span[0] + (self.span[1] - self.span[0]) * i / max(n - 1, 1))) for i in range(n)
+        ]
 
     def values(self, fig: pd.DataFrame) -> pd.Series:
         """The value shown per wijk, from ``wijk_figures``; a wijk without demand has no unmet demand to show."""
@@ -62,17 +64,46 @@ _COV_BREAKS = (0.0, 0.5, 0.8, 0.95, 1.0 - 1e-9, math.inf)
 
 #: Choropleth layers in the order of the layer control; dark = needs attention in every layer.
 LAYERS: tuple[Layer, ...] = (
-    Layer("own_share", "Eigen-wijkaandeel (gemiddeld per wijkagent)", "own_share_mean", _PCT_BREAKS,
-          ("< 50 %", "50–65 %", "65–80 %", "80–90 %", "≥ 90 %"), "viridis", "geen wijkagent"),
+    Layer(
+        "own_share",
+        "Eigen-wijkaandeel (gemiddeld per wijkagent)",
+        "own_share_mean",
+        _PCT_BREAKS,
+        ("< 50 %", "50–65 %", "65–80 %", "80–90 %", "≥ 90 %"),
+        "viridis",
+        "geen wijkagent",
+    ),
     *(
-        Layer(f"coverage_{p}", f"Dekking {p} ({h0:02d}–{h1:02d} uur): gevraagde uren vervuld", f"coverage_{p}",
-              _COV_BREAKS, ("< 50 %", "50–80 %", "80–95 %", "95–100 %", "100 %"), "viridis", "geen vraag")
+        Layer(
+            f"coverage_{p}",
+            f"Dekking {p} ({h0:02d}–{h1:02d} uur): gevraagde uren vervuld",
+            f"coverage_{p}",
+            _COV_BREAKS,
+            ("< 50 %", "50–80 %", "80–95 %", "95–100 %", "100 %"),
+            "viridis",
+            "geen vraag",
+        )
         for p, (h0, h1) in DAY_PARTS.items()
     ),
-    Layer("per_5000", "Wijkagenten per 5.000 inwoners", "per_5000", (0.0, 0.5, 0.8, 1.0, 1.5, math.inf),
-          ("< 0,5", "0,5–0,8", "0,8–1", "1–1,5", "≥ 1,5"), "cividis", "inwoners onbekend"),
-    Layer("unmet", "Onvervulde vraag (uren)", "unmet_h", (0.0, 1e-9, 2.0, 8.0, 20.0, math.inf),
-          ("0", "0–2", "2–8", "8–20", "≥ 20"), "magma_r", "geen vraag", span=(0.05, 0.85)),
+    Layer(
+        "per_5000",
+        "Wijkagenten per 5.000 inwoners",
+        "per_5000",
+        (0.0, 0.5, 0.8, 1.0, 1.5, math.inf),
+        ("< 0,5", "0,5–0,8", "0,8–1", "1–1,5", "≥ 1,5"),
+        "cividis",
+        "inwoners onbekend",
+    ),
+    Layer(
+        "unmet",
+        "Onvervulde vraag (uren)",
+        "unmet_h",
+        (0.0, 1e-9, 2.0, 8.0, 20.0, math.inf),
+        ("0", "0–2", "2–8", "8–20", "≥ 20"),
+        "magma_r",
+        "geen vraag",
+        span=(0.05, 0.85),
+    ),
 )
 
 
