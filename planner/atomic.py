@@ -8,12 +8,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+#: Outputs are ordinary files (mkstemp makes them 0600): readable by the group and others, as the umask allows.
+_MODE = 0o666 & ~(lambda m: (os.umask(m), m)[1])(os.umask(0o022))
+
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically: readers see the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -34,6 +38,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path to write to (for libraries that want a file name); renamed over ``path`` on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.fchmod(fd, _MODE)
     os.close(fd)
     try:
         yield Path(tmp)

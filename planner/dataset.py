@@ -216,7 +216,7 @@ def _officers(path: Path, cfg: Config, wijk_codes: set[str]) -> pd.DataFrame:
 
 
 def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
-    df = read_csv(path, ABSENCE_COLUMNS)
+    df = read_csv(path, ABSENCE_COLUMNS, ["hours"])
     tz = cfg.tz
     rows = []
     for r in df.to_dict("records"):
@@ -245,8 +245,10 @@ def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
             known = sorted(set(cfg.absences.unavailable) | set(cfg.absences.work))
             raise InputError(path, f"'{r['reason']}' is not a known reason; expected one of {', '.join(known)} "
                              "(or add it under [absences] in planner.toml)", row=row, column="reason") from None
+        hours = (parse_number(r["hours"], path, row, "hours", minimum=0, maximum=24 * 366)
+                 if r["hours"].strip() else float("nan"))
         rows.append({"officer_id": oid, "start": start, "end": end, "reason": r["reason"].strip().lower(),
-                     "kind": kind, "activity": activity, "_row": row})
+                     "kind": kind, "activity": activity, "hours": hours, "_row": row})
     out = pd.DataFrame(rows) if rows else _empty_absences()
     # Overlapping absences of one officer are ambiguous (which reason counts?): refuse them.
     for oid, grp in out.groupby("officer_id", sort=False):
@@ -354,7 +356,7 @@ def _wishes(path: Path, ids: set[str]) -> pd.DataFrame:
 
 
 def _empty_absences() -> pd.DataFrame:
-    return pd.DataFrame(columns=["officer_id", "start", "end", "reason", "kind", "activity", "_row"])
+    return pd.DataFrame(columns=["officer_id", "start", "end", "reason", "kind", "activity", "hours", "_row"])
 
 
 def _empty_demand() -> pd.DataFrame:

@@ -52,18 +52,25 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
     """Unavailable minutes of one officer in the ISO week starting ``monday``.
 
     Each day counts the overlap of the officer's unavailable absences (leave, sickness, ...) with that day,
-    capped at a working day of ``contract_hours / 5``; the week is capped at the contract hours.
+    capped at a working day of ``contract_hours / 5``; the week is capped at the contract hours. An absence
+    with explicit ``hours`` counts those hours instead, spread evenly over its duration.
     """
     rows = absences[(absences["officer_id"] == officer_id) & (absences["kind"] == "unavailable")]
     if rows.empty:
         return 0
+    explicit = rows["hours"].notna() if "hours" in rows else pd.Series(False, index=rows.index)
+    w0, w1 = day_bounds(monday, cfg)[0], day_bounds(monday + dt.timedelta(days=6), cfg)[1]
+    total = 0.0
+    for s, e, h in zip(rows.loc[explicit, "start"], rows.loc[explicit, "end"], rows.loc[explicit, "hours"],
+                       strict=True):
+        total += float(h) * 60 * overlap_minutes(s, e, w0, w1) / max(minutes_between(s, e), 1)
+    per_day = rows[~explicit]
     day_cap = round(contract_hours * 60 / 5)
-    total = 0
     for i in range(7):
         d0, d1 = day_bounds(monday + dt.timedelta(days=i), cfg)
-        m = sum(overlap_minutes(s, e, d0, d1) for s, e in zip(rows["start"], rows["end"], strict=True))
+        m = sum(overlap_minutes(s, e, d0, d1) for s, e in zip(per_day["start"], per_day["end"], strict=True))
         total += min(m, day_cap)
-    return min(total, round(contract_hours * 60))
+    return min(round(total), round(contract_hours * 60))
 
 
 def fixed_blocks(absences: pd.DataFrame, officer_id: str, contract_hours: float, days: list[dt.date],

@@ -128,7 +128,21 @@ def xlsx_bytes(grid_df: pd.DataFrame, plan: Any, fixed_time: dt.datetime) -> byt
     wb.properties.creator = "planner"
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue(), fixed_time)
+
+
+def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite a zip (an XLSX) with every entry dated ``when``, so equal rosters give equal bytes."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def ics_files(plan: Any, fixed_time: dt.datetime) -> dict[str, bytes]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -112,34 +111,38 @@ def load_history(files: list[Path], ds: Dataset) -> tuple[pd.DataFrame, list[str
     return allh.reset_index(drop=True), names
 
 
-def history_files(out_dir: Path | None, extra: list[Path], monday: dt.date) -> list[Path]:
-    """History found in the output folder (history/*.csv and an earlier week's roster.csv) plus --history."""
+def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
+    """History found in the output folder (history/*.csv, where earlier weeks are archived) plus --history."""
     found: list[Path] = []
     if out_dir is not None:
         hdir = out_dir / HISTORY_DIR
         if hdir.is_dir():
             found += sorted(p for p in hdir.glob("*.csv"))
-        current = out_dir / "roster.csv"
-        if current.exists() and _week_of(out_dir) not in (None, week_label(monday)):
-            found.append(current)
     return found + list(extra)
 
 
 def _week_of(out_dir: Path) -> str | None:
+    """The ISO week of the folder's roster.csv, from its first date (summary.json may describe a failed run)."""
     try:
-        return str(json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))["week"])
-    except (OSError, ValueError, KeyError, TypeError):
+        with (out_dir / "roster.csv").open(encoding="utf-8-sig") as fh:
+            fh.readline()
+            first = fh.readline().split(",")[1]
+        return week_label(dt.date.fromisoformat(first) - dt.timedelta(days=dt.date.fromisoformat(first).weekday()))
+    except (OSError, ValueError, IndexError):
         return None
 
 
 def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
-    """Keep what the folder held: an earlier week's roster moves to history/, a re-planned week's to previous/."""
+    """Keep what the folder holds: an earlier week's roster is copied to history/ (and so read as history for
+    this week), a re-planned week's to previous/; the new outputs then replace the old ones."""
     current = out_dir / "roster.csv"
     if not current.exists():
         return
     old_week = _week_of(out_dir)
     if old_week is not None and old_week < week_label(monday):
         target = out_dir / HISTORY_DIR / f"{old_week}.csv"
+        if target.exists() and target.read_bytes() == current.read_bytes():
+            return
     else:
         target = out_dir / PREVIOUS_DIR / f"{old_week or 'unknown'}-{stamp}.csv"
     if target.exists():
@@ -148,7 +151,7 @@ def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
     shutil.copy2(current, target)
     summary = out_dir / "summary.json"
     if summary.exists():
-        shutil.copy2(summary, target.with_suffix(".summary.json"))
+        shutil.copy2(summary, target.with_name(target.stem + ".summary.json"))
 
 
 def _solve_team(args: tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]) -> Result:

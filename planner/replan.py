@@ -25,6 +25,7 @@ class Replan:
     changed_blocks: int
     officers_affected: list[str]
     frozen_before: dt.datetime
+    dataset: Dataset  # the data with the sickness and added demand, for checking the new roster
 
 
 def week_of(roster: pd.DataFrame, source: str) -> dt.date:
@@ -57,15 +58,25 @@ def frozen_part(roster: pd.DataFrame, at: dt.datetime, absent: set[str]) -> pd.D
 
 
 def with_changes(ds: Dataset, absent: list[str], at: dt.datetime, monday: dt.date,
-                 extra_team_demand: pd.DataFrame | None) -> Dataset:
-    """The dataset with sickness from ``at`` to the week's end for each absent officer, and added demand."""
+                 extra_team_demand: pd.DataFrame | None, roster: pd.DataFrame | None = None) -> Dataset:
+    """The dataset with sickness from ``at`` to the week's end for each absent officer, and added demand.
+
+    The sickness counts the hours of the shifts the officer misses in ``roster`` (as HR counts a sick day as
+    the rostered hours lost), so hours already worked plus hours missed still make the contract week.
+    """
     known = set(ds.officers["officer_id"])
     for oid in absent:
         if oid not in known:
             raise InputError("--absent", f"officer '{oid}' is not in officers.csv")
     end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=ds.config.tz)
+    def missed_hours(oid: str) -> float:
+        if roster is None:
+            return float("nan")
+        mine = roster[(roster["officer_id"] == oid) & (roster["end"] > at)]
+        return sum(minutes_between(max(s, at), e) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
+
     rows = [{"officer_id": oid, "start": at, "end": end, "reason": "ziek", "kind": "unavailable", "activity": None,
-             "_row": 0} for oid in absent]
+             "hours": missed_hours(oid), "_row": 0} for oid in absent]
     absences = ds.absences
     if rows:
         absences = pd.concat([absences, pd.DataFrame(rows)], ignore_index=True)
@@ -80,11 +91,11 @@ def replan_week(ds: Dataset, roster: pd.DataFrame, *, at: dt.datetime, absent: l
                 **solve_kw: Any) -> Replan:
     """Re-plan the rest of the week from ``at``: the past stays identical, the rest changes as little as possible."""
     monday = week_of(roster, source)
-    changed_ds = with_changes(ds, absent, at, monday, extra_team_demand)
+    changed_ds = with_changes(ds, absent, at, monday, extra_team_demand, roster)
     pins = frozen_part(roster, at, set(absent))
     result = solve_week(changed_ds, monday, pins=pins, change_from=roster, check_pins=False, **solve_kw)
     changed, affected = diff_rosters(roster, result.roster) if result.has_roster else (0, [])
-    return Replan(result, changed, affected, at)
+    return Replan(result, changed, affected, at, changed_ds)
 
 
 def _key(r: dict[str, Any]) -> tuple:

@@ -94,7 +94,9 @@ def roster(
             raise typer.BadParameter(str(exc), param_hint="--week") from None
         ds = load_dataset(data_dir)
         check_out_dir(out)
-        files = history_files(out, history, monday)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        archive_previous(out, monday, stamp)
+        files = history_files(out, history)
         hist, names = load_history(files, ds)
         pin_df = None
         if pins is not None:
@@ -125,9 +127,6 @@ def roster(
                              workers=workers, seed=seed, processes=processes, on_progress=on_progress,
                              on_team=on_team, pins=pin_df, allow_breaches=allow_breaches)
         days = week_days(monday)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        if plan.has_roster:
-            archive_previous(out, monday, stamp)
         write_outputs(out, plan, days, ds.absences)
     if quiet:
         console.print(f"status: {plan.status}", highlight=False)

@@ -143,6 +143,7 @@ def solve_week(
         minimal_change(inst, built, change_from)
         hint = change_from if hint is None else hint
     if hint is not None:
+        built.model.clear_hints()  # the earlier roster replaces the groups' hint
         _add_hint(inst, built, hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = params["max_time_in_seconds"]
