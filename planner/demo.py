@@ -142,15 +142,15 @@ _TOML_COMMENTS: dict[str, str] = {
     "window_weeks": "the share is measured over a rolling window of this many weeks",
     "presence": "objective weight per hour of wijk demand left uncovered (times the priority factor)",
     "team": "per hour of noodhulp or event demand left uncovered",
-    "fairness": "per unit of unfairness in nights and weekends between officers",
+    "fairness": "per night, evening or weekend shift of the busiest officer (spreads them fairly)",
     "wishes": "per wished day off that is not granted",
-    "non_wijk_hour": "per hour worked outside the own wijk",
     "hours_deviation": "per hour a week away from the contract hours",
     "change": "per shift changed when re-planning a published roster",
     "time_limit_s": "CP-SAT time limit in seconds",
     "workers": "CP-SAT worker threads; 0 = all cores",
     "seed": "CP-SAT random seed (same seed and inputs: same roster)",
     "resolution_min": "time resolution of the roster in minutes: 15, 30 or 60",
+    "plain_model": "true: skip the wijk-group lower bound and hint (only to measure what they gain)",
 }
 
 
