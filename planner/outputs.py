@@ -31,6 +31,19 @@ def _num(x: Any) -> Any:
     return x
 
 
+def provenance(plan: Any) -> dict[str, Any]:
+    """What made this output: week, versions, seed, solver parameters and a hash of every input file."""
+    params = plan.params or {}
+    out: dict[str, Any] = {"week": plan.week, "planner": params.get("planner", ""),
+                           "ortools": params.get("ortools", "")}
+    for key in ("random_seed", "num_workers", "max_time_in_seconds", "resolution_min"):
+        if key in params:
+            out[key] = params[key]
+    for name, digest in sorted(plan.inputs.items()):
+        out[f"sha256_{name}"] = digest
+    return out
+
+
 def summary_dict(plan: Any) -> dict[str, Any]:
     """The summary as plain JSON-able data (the same figures the terminal shows)."""
     teams = []
@@ -123,6 +136,9 @@ def xlsx_bytes(grid_df: pd.DataFrame, plan: Any, fixed_time: dt.datetime) -> byt
         blocks.append([cell(r["officer_id"]), r["date"].isoformat(), r["start"].isoformat(timespec="minutes"),
                        r["end"].isoformat(timespec="minutes"), r["activity"], r["wijk_code"], r["shift"],
                        cell(r["task"])])
+    run = wb.create_sheet("run")
+    for key, value in provenance(plan).items():
+        run.append([key, cell(str(value))])
     wb.properties.created = fixed_time.replace(tzinfo=None)
     wb.properties.modified = fixed_time.replace(tzinfo=None)
     wb.properties.creator = "planner"
@@ -157,6 +173,8 @@ def ics_files(plan: Any, fixed_time: dt.datetime) -> dict[str, bytes]:
         cal = Calendar()
         cal.add("prodid", "-//planner//wijkagent rooster//NL")
         cal.add("version", "2.0")
+        for key, value in provenance(plan).items():
+            cal.add("x-planner-" + re.sub(r"[^A-Za-z0-9]+", "-", key), str(value))
         for (d, code), shift in mine.groupby(["date", "shift"], sort=True):
             ev = Event()
             ev.add("uid", f"{oid}-{d.isoformat()}-{code or 'blok'}@planner")
