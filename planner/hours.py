@@ -47,8 +47,7 @@ def overlap_minutes(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.da
     return minutes_between(lo, hi) if hi > lo else 0
 
 
-def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float, monday: dt.date,
-                  cfg: Config) -> int:
+def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float, monday: dt.date, cfg: Config) -> int:
     """Unavailable minutes of one officer in the ISO week starting ``monday``.
 
     Each day counts the overlap of the officer's unavailable absences (leave, sickness, ...) with that day,
@@ -61,8 +60,9 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
     explicit = rows["hours"].notna() if "hours" in rows else pd.Series(False, index=rows.index)
     w0, w1 = day_bounds(monday, cfg)[0], day_bounds(monday + dt.timedelta(days=6), cfg)[1]
     total = 0.0
-    for s, e, h in zip(rows.loc[explicit, "start"], rows.loc[explicit, "end"], rows.loc[explicit, "hours"],
-                       strict=True):
+    for s, e, h in zip(
+        rows.loc[explicit, "start"], rows.loc[explicit, "end"], rows.loc[explicit, "hours"], strict=True
+    ):
         total += float(h) * 60 * overlap_minutes(s, e, w0, w1) / max(minutes_between(s, e), 1)
     per_day = rows[~explicit]
     day_cap = round(contract_hours * 60 / 5)
@@ -73,8 +73,9 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
     return min(round(total), round(contract_hours * 60))
 
 
-def fixed_blocks(absences: pd.DataFrame, officer_id: str, contract_hours: float, days: list[dt.date],
-                 cfg: Config) -> list[FixedBlock]:
+def fixed_blocks(
+    absences: pd.DataFrame, officer_id: str, contract_hours: float, days: list[dt.date], cfg: Config
+) -> list[FixedBlock]:
     """Work absences (training, court) of one officer on ``days`` as roster blocks, at most one a day.
 
     A day's part of a work absence that lasts 12 hours or more (given as whole dates) becomes a block of

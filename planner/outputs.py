@@ -34,8 +34,11 @@ def _num(x: Any) -> Any:
 def provenance(plan: Any) -> dict[str, Any]:
     """What made this output: week, versions, seed, solver parameters and a hash of every input file."""
     params = plan.params or {}
-    out: dict[str, Any] = {"week": plan.week, "planner": params.get("planner", ""),
-                           "ortools": params.get("ortools", "")}
+    out: dict[str, Any] = {
+        "week": plan.week,
+        "planner": params.get("planner", ""),
+        "ortools": params.get("ortools", ""),
+    }
     for key in ("random_seed", "num_workers", "max_time_in_seconds", "resolution_min"):
         if key in params:
             out[key] = params[key]
@@ -48,11 +51,18 @@ def summary_dict(plan: Any) -> dict[str, Any]:
     """The summary as plain JSON-able data (the same figures the terminal shows)."""
     teams = []
     for r in plan.results:
-        teams.append({
-            "team": r.team, "status": r.status, "objective": _num(r.objective), "bound": _num(r.bound),
-            "gap": _num(r.gap), "runtime_s": round(r.runtime_s, 3), "interrupted": r.interrupted,
-            "explanation": r.explanation,
-        })
+        teams.append(
+            {
+                "team": r.team,
+                "status": r.status,
+                "objective": _num(r.objective),
+                "bound": _num(r.bound),
+                "gap": _num(r.gap),
+                "runtime_s": round(r.runtime_s, 3),
+                "interrupted": r.interrupted,
+                "explanation": r.explanation,
+            }
+        )
     officers = plan.officers.to_dict("records") if len(plan.officers) else []
     for o in officers:
         for k, v in list(o.items()):
@@ -68,7 +78,9 @@ def summary_dict(plan: Any) -> dict[str, Any]:
         "teams": teams,
         "officers": officers,
         "unmet": {
-            "wijk_presence_h": _num(float(unmet.loc[unmet["kind"] == "presence", "unmet_h"].sum())) if len(unmet) else 0,
+            "wijk_presence_h": _num(float(unmet.loc[unmet["kind"] == "presence", "unmet_h"].sum()))
+            if len(unmet)
+            else 0,
             "team_h": _num(float(unmet.loc[unmet["kind"] != "presence", "unmet_h"].sum())) if len(unmet) else 0,
             "windows": [{k: _num(v) for k, v in row.items()} for row in unmet.to_dict("records") if row["unmet_h"] > 0],
         },
@@ -94,8 +106,11 @@ def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame
                 row[f"{d:%a %d-%m}"] = f"{code} {minutes / 60:g}h"
             else:
                 ab = absences[(absences["officer_id"] == o["officer_id"]) & (absences["kind"] == "unavailable")]
-                hit = [r for s, e, r in zip(ab["start"], ab["end"], ab["reason"], strict=True)
-                       if s.date() <= d < (e - dt.timedelta(seconds=1)).date() + dt.timedelta(days=1)]
+                hit = [
+                    r
+                    for s, e, r in zip(ab["start"], ab["end"], ab["reason"], strict=True)
+                    if s.date() <= d < (e - dt.timedelta(seconds=1)).date() + dt.timedelta(days=1)
+                ]
                 row[f"{d:%a %d-%m}"] = hit[0] if hit else ""
         row["planned h"] = o["planned_h"]
         row["available h"] = o["available_h"]
@@ -122,20 +137,32 @@ def xlsx_bytes(grid_df: pd.DataFrame, plan: Any, fixed_time: dt.datetime) -> byt
         share = rec[-1]
         if isinstance(share, float) and share < plan.norm_share:
             ws.cell(ws.max_row, len(rec)).fill = low
-    for row in ws.iter_rows(min_row=2, min_col=grid_df.columns.get_loc("share") + 1,
-                            max_col=grid_df.columns.get_loc("share") + 1):
+    for row in ws.iter_rows(
+        min_row=2, min_col=grid_df.columns.get_loc("share") + 1, max_col=grid_df.columns.get_loc("share") + 1
+    ):
         for c in row:
             c.number_format = "0.0%"
     ws.freeze_panes = "D2"
     for col in ws.columns:
-        ws.column_dimensions[col[0].column_letter].width = max(10, min(28, max(len(str(c.value or "")) for c in col) + 2))
+        ws.column_dimensions[col[0].column_letter].width = max(
+            10, min(28, max(len(str(c.value or "")) for c in col) + 2)
+        )
     blocks = wb.create_sheet("blokken")
     cols = ["officer_id", "date", "start", "end", "activity", "wijk_code", "shift", "task"]
     blocks.append(cols)
     for r in plan.roster.to_dict("records"):
-        blocks.append([cell(r["officer_id"]), r["date"].isoformat(), r["start"].isoformat(timespec="minutes"),
-                       r["end"].isoformat(timespec="minutes"), r["activity"], r["wijk_code"], r["shift"],
-                       cell(r["task"])])
+        blocks.append(
+            [
+                cell(r["officer_id"]),
+                r["date"].isoformat(),
+                r["start"].isoformat(timespec="minutes"),
+                r["end"].isoformat(timespec="minutes"),
+                r["activity"],
+                r["wijk_code"],
+                r["shift"],
+                cell(r["task"]),
+            ]
+        )
     run = wb.create_sheet("run")
     for key, value in provenance(plan).items():
         run.append([key, cell(str(value))])
@@ -157,7 +184,13 @@ def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time into dcterms:modified
+                stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                payload = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", payload
+                )
+            dst.writestr(fixed, payload)
     return out.getvalue()
 
 
@@ -183,10 +216,15 @@ def ics_files(plan: Any, fixed_time: dt.datetime) -> dict[str, bytes]:
             ev.add("dtend", shift["end"].max())
             acts = ", ".join(dict.fromkeys(shift["activity"]))
             ev.add("summary", f"{code or shift['activity'].iloc[0]} ({acts})")
-            ev.add("description", "\n".join(
-                f"{s:%H:%M}-{e:%H:%M} {a} {w or ''} {t or ''}".strip()
-                for s, e, a, w, t in zip(shift["start"], shift["end"], shift["activity"], shift["wijk_code"],
-                                         shift["task"], strict=True)))
+            ev.add(
+                "description",
+                "\n".join(
+                    f"{s:%H:%M}-{e:%H:%M} {a} {w or ''} {t or ''}".strip()
+                    for s, e, a, w, t in zip(
+                        shift["start"], shift["end"], shift["activity"], shift["wijk_code"], shift["task"], strict=True
+                    )
+                ),
+            )
             cal.add_component(ev)
         out[_safe_name(str(oid)) + ".ics"] = cal.to_ical()
     return out
@@ -201,8 +239,10 @@ def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.Da
     fixed_time = dt.datetime.combine(days[0], dt.time(0), tzinfo=dt.UTC)
     written: list[Path] = []
     if plan.has_roster:
-        data = {ROSTER: roster_to_csv_text(plan.roster).encode(),
-                GRID: xlsx_bytes(grid(plan, days, absences), plan, fixed_time)}
+        data = {
+            ROSTER: roster_to_csv_text(plan.roster).encode(),
+            GRID: xlsx_bytes(grid(plan, days, absences), plan, fixed_time),
+        }
         for name, payload in ics_files(plan, fixed_time).items():
             data[f"{ICS_DIR}/{name}"] = payload
     else:

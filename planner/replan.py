@@ -57,8 +57,14 @@ def frozen_part(roster: pd.DataFrame, at: dt.datetime, absent: set[str]) -> pd.D
     return kept.reset_index(drop=True)
 
 
-def with_changes(ds: Dataset, absent: list[str], at: dt.datetime, monday: dt.date,
-                 extra_team_demand: pd.DataFrame | None, roster: pd.DataFrame | None = None) -> Dataset:
+def with_changes(
+    ds: Dataset,
+    absent: list[str],
+    at: dt.datetime,
+    monday: dt.date,
+    extra_team_demand: pd.DataFrame | None,
+    roster: pd.DataFrame | None = None,
+) -> Dataset:
     """The dataset with sickness from ``at`` to the week's end for each absent officer, and added demand.
 
     The sickness counts the hours of the shifts the officer misses in ``roster`` (as HR counts a sick day as
@@ -69,14 +75,26 @@ def with_changes(ds: Dataset, absent: list[str], at: dt.datetime, monday: dt.dat
         if oid not in known:
             raise InputError("--absent", f"officer '{oid}' is not in officers.csv")
     end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=ds.config.tz)
+
     def missed_hours(oid: str) -> float:
         if roster is None:
             return float("nan")
         mine = roster[(roster["officer_id"] == oid) & (roster["end"] > at)]
         return sum(minutes_between(max(s, at), e) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
 
-    rows = [{"officer_id": oid, "start": at, "end": end, "reason": "ziek", "kind": "unavailable", "activity": None,
-             "hours": missed_hours(oid), "_row": 0} for oid in absent]
+    rows = [
+        {
+            "officer_id": oid,
+            "start": at,
+            "end": end,
+            "reason": "ziek",
+            "kind": "unavailable",
+            "activity": None,
+            "hours": missed_hours(oid),
+            "_row": 0,
+        }
+        for oid in absent
+    ]
     absences = ds.absences
     if rows:
         absences = pd.concat([absences, pd.DataFrame(rows)], ignore_index=True)
@@ -86,9 +104,16 @@ def with_changes(ds: Dataset, absent: list[str], at: dt.datetime, monday: dt.dat
     return dataclasses.replace(ds, absences=absences, team_demand=team)
 
 
-def replan_week(ds: Dataset, roster: pd.DataFrame, *, at: dt.datetime, absent: list[str],
-                extra_team_demand: pd.DataFrame | None = None, source: str = "roster.csv",
-                **solve_kw: Any) -> Replan:
+def replan_week(
+    ds: Dataset,
+    roster: pd.DataFrame,
+    *,
+    at: dt.datetime,
+    absent: list[str],
+    extra_team_demand: pd.DataFrame | None = None,
+    source: str = "roster.csv",
+    **solve_kw: Any,
+) -> Replan:
     """Re-plan the rest of the week from ``at``: the past stays identical, the rest changes as little as possible."""
     monday = week_of(roster, source)
     changed_ds = with_changes(ds, absent, at, monday, extra_team_demand, roster)
@@ -124,8 +149,14 @@ class Candidate:
     extends_shift: bool
 
 
-def cover_candidates(ds: Dataset, roster: pd.DataFrame, wijk: str, start: dt.datetime, end: dt.datetime,
-                     history: pd.DataFrame | None = None) -> list[Candidate]:
+def cover_candidates(
+    ds: Dataset,
+    roster: pd.DataFrame,
+    wijk: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    history: pd.DataFrame | None = None,
+) -> list[Candidate]:
     """Officers who can take ``wijk`` from ``start`` to ``end`` without breaking a rule or the norm.
 
     Each candidate's roster with the block added goes through the independent checker; those with no breach
@@ -149,20 +180,36 @@ def cover_candidates(ds: Dataset, roster: pd.DataFrame, wijk: str, start: dt.dat
         activity = "wijk" if own else "other_wijk"
         touching = mine[(mine["end"] == start) | (mine["start"] == end)]
         date = touching["date"].iloc[0] if len(touching) else start.date()
-        block = {"officer_id": oid, "date": date, "start": start, "end": end, "activity": activity,
-                 "wijk_code": wijk, "shift": "", "task": "cover"}
+        block = {
+            "officer_id": oid,
+            "date": date,
+            "start": start,
+            "end": end,
+            "activity": activity,
+            "wijk_code": wijk,
+            "shift": "",
+            "task": "cover",
+        }
         trial = pd.concat([mine, pd.DataFrame([block])], ignore_index=True)
         if check_roster(ds, trial, history=history, weeks=[monday]):
             continue
         before = sum(minutes_between(s, e) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
         after = before + minutes_between(start, end) / 60
-        avail = available_minutes(o["contract_hours"], leave_minutes(ds.absences, oid, o["contract_hours"], monday,
-                                                                     cfg)) / 60
-        own_min = sum(minutes_between(s, e) for s, e, a, w in
-                      zip(trial["start"], trial["end"], trial["activity"], trial["wijk_code"], strict=True)
-                      if cfg.counts_for_norm(a) and (a != "wijk" or w in o["wijken"]))
-        out.append(Candidate(oid, o["name"], own, before, after, avail,
-                             own_min / 60 / avail if avail else None, len(touching) > 0))
-    out.sort(key=lambda c: (not c.own_wijk, max(0.0, c.hours_after - c.available_h), -(c.share_after or 0),
-                            c.officer_id))
+        avail = (
+            available_minutes(o["contract_hours"], leave_minutes(ds.absences, oid, o["contract_hours"], monday, cfg))
+            / 60
+        )
+        own_min = sum(
+            minutes_between(s, e)
+            for s, e, a, w in zip(trial["start"], trial["end"], trial["activity"], trial["wijk_code"], strict=True)
+            if cfg.counts_for_norm(a) and (a != "wijk" or w in o["wijken"])
+        )
+        out.append(
+            Candidate(
+                oid, o["name"], own, before, after, avail, own_min / 60 / avail if avail else None, len(touching) > 0
+            )
+        )
+    out.sort(
+        key=lambda c: (not c.own_wijk, max(0.0, c.hours_after - c.available_h), -(c.share_after or 0), c.officer_id)
+    )
     return out

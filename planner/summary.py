@@ -26,10 +26,14 @@ def dataset_summary(ds: Dataset) -> list[tuple[str, str]]:
     fte = float(ds.officers["contract_hours"].sum()) / 36.0
     per5000 = f"{n_off / inhabitants * PER_INHABITANTS:.2f}" if known else "unknown"
     absence_h = sum(minutes_between(s, e) for s, e in zip(ds.absences["start"], ds.absences["end"], strict=True)) / 60
-    demand_h = sum(window_hours(s, e) * n for s, e, n in
-                   zip(ds.demand["start"], ds.demand["end"], ds.demand["officers"], strict=True))
-    team_h = sum(window_hours(s, e) * n for s, e, n in
-                 zip(ds.team_demand["start"], ds.team_demand["end"], ds.team_demand["officers"], strict=True))
+    demand_h = sum(
+        window_hours(s, e) * n
+        for s, e, n in zip(ds.demand["start"], ds.demand["end"], ds.demand["officers"], strict=True)
+    )
+    team_h = sum(
+        window_hours(s, e) * n
+        for s, e, n in zip(ds.team_demand["start"], ds.team_demand["end"], ds.team_demand["officers"], strict=True)
+    )
     pop_text = f"{inhabitants:,.0f}".replace(",", ".") if known else "unknown"
     if known and known < len(pop):
         pop_text += f" ({len(pop) - known} wijken unknown)"

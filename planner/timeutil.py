@@ -14,15 +14,10 @@ _WEEKDAY_ALIASES = {
     **{name: i for i, name in enumerate(WEEKDAYS_EN)},
     **{
         name: i
-        for i, name in enumerate(
-            ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-        )
+        for i, name in enumerate(["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"])
     },
     **{
-        name: i
-        for i, name in enumerate(
-            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        )
+        name: i for i, name in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
     },
     **{str(i + 1): i for i in range(7)},
 }

@@ -13,8 +13,7 @@ from planner.solver import Result, solve_week
 MONDAY = dt.date(2027, 1, 18)  # ISO week 2027-W03
 
 
-def solve_checked(ds: Dataset, monday: dt.date = MONDAY, history: pd.DataFrame | None = None,
-                  **kw: object) -> Result:
+def solve_checked(ds: Dataset, monday: dt.date = MONDAY, history: pd.DataFrame | None = None, **kw: object) -> Result:
     """Solve with one worker and a fixed seed; any roster returned must pass the checker with zero breaches."""
     kw.setdefault("time_limit_s", 20)
     kw.setdefault("workers", 1)

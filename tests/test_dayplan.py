@@ -22,8 +22,9 @@ runner = CliRunner()
 def _team(tmp_path):
     ds = make_dataset(tmp_path, [officer("W-01"), officer("W-02", wijk=WIJK_B), officer("W-03", night_exempt=True)])
     (ds.root / "team_demand.csv").write_text("kind,day,start,end,officers,name\nnoodhulp,vr,15:00,23:00,1,nh vr\n")
-    (ds.root / "demand.csv").write_text("wijk_code,day,start,end,officers,theme,priority\n"
-                                        f"{WIJK_A},di,09:00,13:00,1,jeugdoverlast,hoog\n")
+    (ds.root / "demand.csv").write_text(
+        f"wijk_code,day,start,end,officers,theme,priority\n{WIJK_A},di,09:00,13:00,1,jeugdoverlast,hoog\n"
+    )
     return load_dataset(ds.root)
 
 
@@ -54,24 +55,32 @@ def test_roster_cli_is_deterministic_with_one_worker(tmp_path):
     ds = _team(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):
-        assert runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1",
-                                   "--seed", "3"]).exit_code == 0
+        assert (
+            runner.invoke(
+                app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1", "--seed", "3"]
+            ).exit_code
+            == 0
+        )
     assert (a / "roster.csv").read_bytes() == (b / "roster.csv").read_bytes()
     assert (a / "roster.xlsx").read_bytes() == (b / "roster.xlsx").read_bytes()
 
 
 def test_impossible_week_explained_and_published_with_breaches(tmp_path):
     # W-01: three training days (21.6 h); 40 h at most leaves room for two 8 h shifts: 16 h in the wijk < 28.8 h.
-    ds = make_dataset(tmp_path, [officer("W-01"), officer("W-02", wijk=WIJK_B)],
-                      absences=[("W-01", "2027-01-18", "2027-01-20", "training")])
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01"), officer("W-02", wijk=WIJK_B)],
+        absences=[("W-01", "2027-01-18", "2027-01-20", "training")],
+    )
     out = tmp_path / "out"
     res = runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1"])
     assert res.exit_code == 1
     assert "W-01: 36 h available, 21.6 h training away from the wijk" in res.output
     assert "the norm needs 28.8 h in the wijk but at most 16 h of wijk time fit" in res.output
     assert not (out / "roster.csv").exists()
-    res = runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1",
-                              "--allow-breaches"])
+    res = runner.invoke(
+        app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1", "--allow-breaches"]
+    )
     assert res.exit_code == 0, res.output
     assert "W-01: 12.8 h short of the 80% own-wijk norm" in res.output
     roster = read_roster(out / "roster.csv", TZ)
@@ -91,9 +100,20 @@ def test_pins_are_kept(tmp_path):
 
 def test_pin_that_breaks_a_rule_is_reported_by_name(tmp_path):
     ds = _team(tmp_path)
-    pin = pd.DataFrame([{"officer_id": "W-03", "date": MONDAY, "start": dt.datetime(2027, 1, 18, 23, tzinfo=TZ),
-                         "end": dt.datetime(2027, 1, 19, 7, tzinfo=TZ), "activity": "wijk", "wijk_code": WIJK_A,
-                         "shift": "N", "task": ""}])
+    pin = pd.DataFrame(
+        [
+            {
+                "officer_id": "W-03",
+                "date": MONDAY,
+                "start": dt.datetime(2027, 1, 18, 23, tzinfo=TZ),
+                "end": dt.datetime(2027, 1, 19, 7, tzinfo=TZ),
+                "activity": "wijk",
+                "wijk_code": WIJK_A,
+                "shift": "N",
+                "task": "",
+            }
+        ]
+    )
     r = solve_checked(ds, pins=pin)
     assert r.status == "infeasible"
     assert any("pinned shift breaks night_exempt" in line for line in r.explanation)
@@ -125,10 +145,26 @@ def test_replan_keeps_the_past_and_changes_little(tmp_path):
 def test_replan_cli_counts_changes(tmp_path):
     ds = _team(tmp_path)
     out = tmp_path / "out"
-    assert runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1"]).exit_code == 0
+    )
     new = tmp_path / "new"
-    res = runner.invoke(app, ["replan", str(out / "roster.csv"), str(ds.root), "--absent", "W-02", "--from",
-                              "2027-01-21T00:00", "--out", str(new), "--workers", "1"])
+    res = runner.invoke(
+        app,
+        [
+            "replan",
+            str(out / "roster.csv"),
+            str(ds.root),
+            "--absent",
+            "W-02",
+            "--from",
+            "2027-01-21T00:00",
+            "--out",
+            str(new),
+            "--workers",
+            "1",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "officers affected" in res.output
     summary = json.loads((new / "summary.json").read_text())
@@ -137,10 +173,18 @@ def test_replan_cli_counts_changes(tmp_path):
 
 
 def test_diff_rosters_counts_blocks():
-    a = pd.DataFrame([{"officer_id": "A", "start": 1, "end": 2, "activity": "wijk", "wijk_code": "W"},
-                      {"officer_id": "B", "start": 1, "end": 2, "activity": "wijk", "wijk_code": "W"}])
-    b = pd.DataFrame([{"officer_id": "A", "start": 1, "end": 2, "activity": "wijk", "wijk_code": "W"},
-                      {"officer_id": "B", "start": 3, "end": 4, "activity": "wijk", "wijk_code": "W"}])
+    a = pd.DataFrame(
+        [
+            {"officer_id": "A", "start": 1, "end": 2, "activity": "wijk", "wijk_code": "W"},
+            {"officer_id": "B", "start": 1, "end": 2, "activity": "wijk", "wijk_code": "W"},
+        ]
+    )
+    b = pd.DataFrame(
+        [
+            {"officer_id": "A", "start": 1, "end": 2, "activity": "wijk", "wijk_code": "W"},
+            {"officer_id": "B", "start": 3, "end": 4, "activity": "wijk", "wijk_code": "W"},
+        ]
+    )
     assert diff_rosters(a, b) == (2, ["B"])
 
 
@@ -151,8 +195,10 @@ def test_cover_ranks_officers_who_can_take_the_block(tmp_path):
     from planner.roster_io import roster_to_csv_text
 
     out.write_text(roster_to_csv_text(base.roster))
-    res = runner.invoke(app, ["cover", str(out), str(ds.root), "--wijk", WIJK_A, "--start", "2027-01-23T02:00",
-                              "--end", "2027-01-23T05:00"])
+    res = runner.invoke(
+        app,
+        ["cover", str(out), str(ds.root), "--wijk", WIJK_A, "--start", "2027-01-23T02:00", "--end", "2027-01-23T05:00"],
+    )
     # A block at night: the night-exempt W-03 is never offered.
     assert "W-03" not in res.output
     if res.exit_code == 0:
@@ -162,7 +208,9 @@ def test_cover_ranks_officers_who_can_take_the_block(tmp_path):
 def test_rolling_weeks_pick_up_the_previous_week(tmp_path):
     ds = _team(tmp_path)
     out = tmp_path / "out"
-    assert runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1"]).exit_code == 0
+    )
     week3 = (out / "roster.csv").read_bytes()
     res = runner.invoke(app, ["roster", str(ds.root), "-w", "2027-W04", "-o", str(out), "--workers", "1"])
     assert res.exit_code == 0, res.output

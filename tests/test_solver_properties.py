@@ -18,29 +18,45 @@ DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 @st.composite
 def instances(draw):
     n = draw(st.integers(1, 3))
-    officers = [officer(f"W-{i:02d}", wijk=draw(st.sampled_from([WIJK_A, WIJK_B, f"{WIJK_A}|{WIJK_B}"])),
-                        contract_hours=draw(st.sampled_from([24, 32, 36, 40])),
-                        night_exempt=draw(st.booleans())) for i in range(n)]
+    officers = [
+        officer(
+            f"W-{i:02d}",
+            wijk=draw(st.sampled_from([WIJK_A, WIJK_B, f"{WIJK_A}|{WIJK_B}"])),
+            contract_hours=draw(st.sampled_from([24, 32, 36, 40])),
+            night_exempt=draw(st.booleans()),
+        )
+        for i in range(n)
+    ]
     absences = []
     for o in officers:
         if draw(st.booleans()):
             first = draw(st.integers(0, 6))
             last = draw(st.integers(first, 6))
             reason = draw(st.sampled_from(["verlof", "ziek", "training"]))
-            absences.append((o["officer_id"], (dt.date(2027, 1, 18) + dt.timedelta(days=first)).isoformat(),
-                             (dt.date(2027, 1, 18) + dt.timedelta(days=last)).isoformat(), reason))
+            absences.append(
+                (
+                    o["officer_id"],
+                    (dt.date(2027, 1, 18) + dt.timedelta(days=first)).isoformat(),
+                    (dt.date(2027, 1, 18) + dt.timedelta(days=last)).isoformat(),
+                    reason,
+                )
+            )
     demand = []
     for _ in range(draw(st.integers(0, 4))):
         start = draw(st.integers(0, 23))
         length = draw(st.integers(1, 6))
-        demand.append(f"{draw(st.sampled_from([WIJK_A, WIJK_B]))},{draw(st.sampled_from(DAYS))},{start:02d}:00,"
-                      f"{(start + length) % 24:02d}:00,{draw(st.integers(1, 2))},jeugdoverlast,"
-                      f"{draw(st.sampled_from(['hoog', 'midden', 'laag']))}")
+        demand.append(
+            f"{draw(st.sampled_from([WIJK_A, WIJK_B]))},{draw(st.sampled_from(DAYS))},{start:02d}:00,"
+            f"{(start + length) % 24:02d}:00,{draw(st.integers(1, 2))},jeugdoverlast,"
+            f"{draw(st.sampled_from(['hoog', 'midden', 'laag']))}"
+        )
     team = []
     for _ in range(draw(st.integers(0, 3))):
         start = draw(st.integers(0, 23))
-        team.append(f"{draw(st.sampled_from(['noodhulp', 'event']))},{draw(st.sampled_from(DAYS))},{start:02d}:00,"
-                    f"{(start + draw(st.integers(2, 8))) % 24:02d}:00,1")
+        team.append(
+            f"{draw(st.sampled_from(['noodhulp', 'event']))},{draw(st.sampled_from(DAYS))},{start:02d}:00,"
+            f"{(start + draw(st.integers(2, 8))) % 24:02d}:00,1"
+        )
     return officers, absences, demand, team
 
 

@@ -29,9 +29,12 @@ def day(i: int) -> str:
 
 def test_one_shift_per_day_holds(tmp_path):
     # 28 h with 4 h shifts and no tolerance: 7 shifts, and with one a day that is exactly one every day.
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=28)],
-                      toml=SHORT_SHIFTS + "[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n"
-                                          "daily_rest_hours = 0\ndaily_rest_reduced_hours = 0\n")
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=28)],
+        toml=SHORT_SHIFTS + "[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n"
+        "daily_rest_hours = 0\ndaily_rest_reduced_hours = 0\n",
+    )
     r = solve_checked(ds)
     assert r.status == "optimal"
     assert len(shifts_by_day(r, "W-01")) == 7
@@ -39,9 +42,12 @@ def test_one_shift_per_day_holds(tmp_path):
 
 def test_one_shift_per_day_violated(tmp_path):
     # 56 h in 4 h shifts needs 14 shifts: two a day, which only the one-shift-a-day rule forbids.
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=56)],
-                      toml=SHORT_SHIFTS + "[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n"
-                                          "daily_rest_hours = 0\ndaily_rest_reduced_hours = 0\n")
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=56)],
+        toml=SHORT_SHIFTS + "[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n"
+        "daily_rest_hours = 0\ndaily_rest_reduced_hours = 0\n",
+    )
     r = solve_checked(ds)
     assert r.status == "infeasible"
     assert "one shift a day" in explanation(r)
@@ -65,16 +71,22 @@ def test_contract_hours_violated(tmp_path):
 
 def test_week_hours_holds(tmp_path):
     # 40 h fits under a 40 h week cap exactly.
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=40)],
-                      toml="[rules]\nmax_week_hours = 40\ncontract_tolerance_hours = 0\n")
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=40)],
+        toml="[rules]\nmax_week_hours = 40\ncontract_tolerance_hours = 0\n",
+    )
     r = solve_checked(ds)
     assert float(r.officers["planned_h"].iloc[0]) == 40.0
 
 
 def test_week_hours_violated(tmp_path):
     # 40 h contract, no tolerance, but at most 30 h a week.
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=40)],
-                      toml="[rules]\nmax_week_hours = 30\ncontract_tolerance_hours = 0\n")
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=40)],
+        toml="[rules]\nmax_week_hours = 30\ncontract_tolerance_hours = 0\n",
+    )
     r = solve_checked(ds)
     assert r.status == "infeasible"
     assert "at most 30 h a week" in explanation(r)
@@ -83,8 +95,9 @@ def test_week_hours_violated(tmp_path):
 def test_daily_rest_holds(tmp_path):
     # One Laat (15-23) and the next day's Vroeg (07-15) leave 8 h: allowed once in 7 days, and the solver
     # may place other shifts freely; the checker confirms no second short rest.
-    pins = roster_of(blocks("W-01", day(0), "15:00", "23:00", shift="L"), blocks("W-01", day(1), "07:00", "15:00",
-                                                                                shift="V"))
+    pins = roster_of(
+        blocks("W-01", day(0), "15:00", "23:00", shift="L"), blocks("W-01", day(1), "07:00", "15:00", shift="V")
+    )
     ds = make_dataset(tmp_path, [officer("W-01", contract_hours=36)])
     r = solve_checked(ds, pins=pins)
     assert r.status == "optimal"
@@ -92,8 +105,12 @@ def test_daily_rest_holds(tmp_path):
 
 def test_daily_rest_violated(tmp_path):
     # Two short rests (L Mon -> V Tue, L Wed -> V Thu) in 7 days: one more than allowed.
-    pins = roster_of(blocks("W-01", day(0), "15:00", "23:00", shift="L"), blocks("W-01", day(1), "07:00", "15:00"),
-                     blocks("W-01", day(2), "15:00", "23:00"), blocks("W-01", day(3), "07:00", "15:00"))
+    pins = roster_of(
+        blocks("W-01", day(0), "15:00", "23:00", shift="L"),
+        blocks("W-01", day(1), "07:00", "15:00"),
+        blocks("W-01", day(2), "15:00", "23:00"),
+        blocks("W-01", day(3), "07:00", "15:00"),
+    )
     ds = make_dataset(tmp_path, [officer("W-01", contract_hours=36)])
     r = solve_checked(ds, pins=pins)
     assert r.status == "infeasible"
@@ -102,8 +119,9 @@ def test_daily_rest_violated(tmp_path):
 
 def test_rest_after_night_holds(tmp_path):
     # Two night shifts in a row are fine: the rest rule after a night applies to the next non-continuing shift.
-    pins = roster_of(blocks("W-01", day(0), "23:00", "07:00", shift="N"), blocks("W-01", day(1), "23:00", "07:00",
-                                                                                shift="N"))
+    pins = roster_of(
+        blocks("W-01", day(0), "23:00", "07:00", shift="N"), blocks("W-01", day(1), "23:00", "07:00", shift="N")
+    )
     ds = make_dataset(tmp_path, [officer("W-01", contract_hours=36)])
     r = solve_checked(ds, pins=pins)
     assert r.status == "optimal"
@@ -111,8 +129,12 @@ def test_rest_after_night_holds(tmp_path):
 
 def test_rest_after_night_violated(tmp_path):
     # Night Mon (ends Tue 07:00) then Laat Tue 15:00: 8 h, the once-a-week reduction; a second one Wed/Thu breaks.
-    pins = roster_of(blocks("W-01", day(0), "23:00", "07:00"), blocks("W-01", day(1), "15:00", "23:00"),
-                     blocks("W-01", day(3), "23:00", "07:00"), blocks("W-01", day(4), "15:00", "23:00"))
+    pins = roster_of(
+        blocks("W-01", day(0), "23:00", "07:00"),
+        blocks("W-01", day(1), "15:00", "23:00"),
+        blocks("W-01", day(3), "23:00", "07:00"),
+        blocks("W-01", day(4), "15:00", "23:00"),
+    )
     ds = make_dataset(tmp_path, [officer("W-01", contract_hours=32)])
     r = solve_checked(ds, pins=pins)
     assert r.status == "infeasible"
@@ -136,8 +158,10 @@ def test_weekly_rest_violated(tmp_path):
 
 def test_rest_after_night_series_holds(tmp_path):
     # Three nights Mon-Wed (last ends Thu 07:00); 46 h later is Sat 05:00: a Vroeg on Sat is fine.
-    pins = roster_of(*(blocks("W-01", day(i), "23:00", "07:00", shift="N") for i in range(3)),
-                     blocks("W-01", day(5), "07:00", "15:00", shift="V"))
+    pins = roster_of(
+        *(blocks("W-01", day(i), "23:00", "07:00", shift="N") for i in range(3)),
+        blocks("W-01", day(5), "07:00", "15:00", shift="V"),
+    )
     ds = make_dataset(tmp_path, [officer("W-01", contract_hours=32)], toml="[rules]\ncontract_tolerance_hours = 0\n")
     r = solve_checked(ds, pins=pins)
     assert r.status == "optimal"
@@ -145,8 +169,9 @@ def test_rest_after_night_series_holds(tmp_path):
 
 def test_rest_after_night_series_violated(tmp_path):
     # Three nights Mon-Wed, then Dag on Fri 09:00: only 26 h after Thu 07:00.
-    pins = roster_of(*(blocks("W-01", day(i), "23:00", "07:00") for i in range(3)),
-                     blocks("W-01", day(4), "09:00", "17:00"))
+    pins = roster_of(
+        *(blocks("W-01", day(i), "23:00", "07:00") for i in range(3)), blocks("W-01", day(4), "09:00", "17:00")
+    )
     ds = make_dataset(tmp_path, [officer("W-01", contract_hours=32)])
     r = solve_checked(ds, pins=pins)
     assert r.status == "infeasible"
@@ -155,10 +180,14 @@ def test_rest_after_night_series_violated(tmp_path):
 
 def test_consecutive_shifts_with_night_holds(tmp_path):
     # Seven shifts in a row with a night are allowed (weekly rest switched off to isolate this rule).
-    pins = roster_of(*(blocks("W-01", day(i), "07:00", "15:00") for i in range(6)),
-                     blocks("W-01", day(6), "23:00", "07:00"))
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=56)],
-                      toml="[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n")
+    pins = roster_of(
+        *(blocks("W-01", day(i), "07:00", "15:00") for i in range(6)), blocks("W-01", day(6), "23:00", "07:00")
+    )
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=56)],
+        toml="[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n",
+    )
     r = solve_checked(ds, pins=pins)
     assert r.status == "optimal"
 
@@ -167,10 +196,14 @@ def test_consecutive_shifts_with_night_violated(tmp_path):
     # History: a shift on the Sunday before; then seven shifts Mon-Sun with a night: eight in a row.
     # (A one-week norm window keeps the partial history week out of the norm.)
     history = roster_of(blocks("W-01", (MONDAY - dt.timedelta(days=1)).isoformat(), "07:00", "15:00"))
-    pins = roster_of(*(blocks("W-01", day(i), "07:00", "15:00") for i in range(6)),
-                     blocks("W-01", day(6), "23:00", "07:00"))
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=56)],
-                      toml="[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n")
+    pins = roster_of(
+        *(blocks("W-01", day(i), "07:00", "15:00") for i in range(6)), blocks("W-01", day(6), "23:00", "07:00")
+    )
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=56)],
+        toml="[rules]\ncontract_tolerance_hours = 0\nweekly_rest_hours = 0\n",
+    )
     r = solve_checked(ds, history=history, pins=pins)
     assert r.status == "infeasible"
     assert "consecutive_shifts_with_night" in explanation(r)
@@ -201,7 +234,8 @@ def test_max_nights_16w_holds(tmp_path):
     # At most 2 nights in 16 weeks; night demand every day: the solver plans at most 2.
     ds = make_dataset(tmp_path, [officer("W-01")], toml="[rules]\nmax_nights_16w = 2\n")
     (ds.root / "team_demand.csv").write_text(
-        "kind,day,start,end,officers\n" + "".join(f"noodhulp,{d},23:00,07:00,1\n" for d in "1234567"))
+        "kind,day,start,end,officers\n" + "".join(f"noodhulp,{d},23:00,07:00,1\n" for d in "1234567")
+    )
     from planner.dataset import load_dataset
 
     ds = load_dataset(ds.root)
@@ -221,21 +255,37 @@ def test_max_nights_16w_violated(tmp_path):
 def test_avg_week_hours_holds(tmp_path):
     # Three earlier weeks of 56 h and a 4-week average cap of 50 h leave at most 200 - 168 = 32 h now
     # (the 16-week cap is raised to match, so that only the 4-week rule binds).
-    history = roster_of(*(blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(),
-                                 "07:00", "15:00") for w in (1, 2, 3) for i in range(7)))
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=36)],
-                      toml="[rules]\nmax_avg_week_hours_4w = 50\nmax_avg_week_hours_16w = 50\nweekly_rest_hours = 0\n")
+    history = roster_of(
+        *(
+            blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(), "07:00", "15:00")
+            for w in (1, 2, 3)
+            for i in range(7)
+        )
+    )
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=36)],
+        toml="[rules]\nmax_avg_week_hours_4w = 50\nmax_avg_week_hours_16w = 50\nweekly_rest_hours = 0\n",
+    )
     r = solve_checked(ds, history=history)
     assert float(r.officers["planned_h"].iloc[0]) == 32.0
 
 
 def test_avg_week_hours_violated(tmp_path):
     # The same history with a 40 h contract and no tolerance: 40 > 32.
-    history = roster_of(*(blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(),
-                                 "07:00", "15:00") for w in (1, 2, 3) for i in range(7)))
-    ds = make_dataset(tmp_path, [officer("W-01", contract_hours=40)],
-                      toml="[rules]\nmax_avg_week_hours_4w = 50\nmax_avg_week_hours_16w = 50\nweekly_rest_hours = 0\n"
-                           "contract_tolerance_hours = 0\n")
+    history = roster_of(
+        *(
+            blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(), "07:00", "15:00")
+            for w in (1, 2, 3)
+            for i in range(7)
+        )
+    )
+    ds = make_dataset(
+        tmp_path,
+        [officer("W-01", contract_hours=40)],
+        toml="[rules]\nmax_avg_week_hours_4w = 50\nmax_avg_week_hours_16w = 50\nweekly_rest_hours = 0\n"
+        "contract_tolerance_hours = 0\n",
+    )
     r = solve_checked(ds, history=history)
     assert r.status == "infeasible"
     assert "average over 4 weeks" in explanation(r)
@@ -247,8 +297,13 @@ TRAINING_3_DAYS = [("W-01", day(0), day(2), "training")]
 def test_own_wijk_share_holds(tmp_path):
     # 3 training days (3 x 7.2 h = 21.6 h) of 36: the week alone cannot reach 80 %, but three earlier weeks of
     # 40 h all in the wijk carry the 4-week window: (120 + own) / (108 + 36) >= 0.8 needs own >= 0 h.
-    history = roster_of(*(blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(),
-                                 "07:00", "15:00") for w in (1, 2, 3) for i in range(5)))
+    history = roster_of(
+        *(
+            blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(), "07:00", "15:00")
+            for w in (1, 2, 3)
+            for i in range(5)
+        )
+    )
     ds = make_dataset(tmp_path, [officer("W-01")], absences=TRAINING_3_DAYS)
     r = solve_checked(ds, history=history)
     assert r.status == "optimal"
@@ -267,11 +322,17 @@ def test_own_wijk_share_violated(tmp_path):
 def test_own_wijk_share_in_of_voor_reading_counts_voor_wijk(tmp_path):
     # Pinned 'voor_wijk' hours count under the official reading "in of voor de wijk" but not under "in".
     pins = roster_of(*(blocks("W-01", day(i), "07:00", "15:00", activity="voor_wijk", wijk="") for i in range(4)))
-    strict = make_dataset(tmp_path / "a", [officer("W-01", contract_hours=32)],
-                          toml="[norm]\nreading = \"in\"\n[rules]\ncontract_tolerance_hours = 0\n")
+    strict = make_dataset(
+        tmp_path / "a",
+        [officer("W-01", contract_hours=32)],
+        toml='[norm]\nreading = "in"\n[rules]\ncontract_tolerance_hours = 0\n',
+    )
     assert solve_checked(strict, pins=pins).status == "infeasible"
-    official = make_dataset(tmp_path / "b", [officer("W-01", contract_hours=32)],
-                            toml="[norm]\nreading = \"in_of_voor\"\n[rules]\ncontract_tolerance_hours = 0\n")
+    official = make_dataset(
+        tmp_path / "b",
+        [officer("W-01", contract_hours=32)],
+        toml='[norm]\nreading = "in_of_voor"\n[rules]\ncontract_tolerance_hours = 0\n',
+    )
     assert solve_checked(official, pins=pins).status == "optimal"
 
 

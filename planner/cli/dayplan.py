@@ -15,10 +15,15 @@ def replan(
     roster_csv: Path = typer.Argument(..., help="The week's roster (roster.csv) to start from."),
     data_dir: Path = typer.Argument(..., help="Data folder the roster was planned from."),
     absent: list[str] = typer.Option([], "--absent", help="Officer id reported sick from --from (repeatable)."),
-    start: str = typer.Option(..., "--from", help="From when the roster may change, e.g. 2027-01-20T07:00 "
-                              "(local time); every shift that started earlier stays as it is."),
-    add_demand: Path = typer.Option(None, "--add-demand", help="Extra team demand (team_demand.csv format): an "
-                                    "added event or extra noodhulp."),
+    start: str = typer.Option(
+        ...,
+        "--from",
+        help="From when the roster may change, e.g. 2027-01-20T07:00 "
+        "(local time); every shift that started earlier stays as it is.",
+    ),
+    add_demand: Path = typer.Option(
+        None, "--add-demand", help="Extra team demand (team_demand.csv format): an added event or extra noodhulp."
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder for the new roster (never the old one's)."),
     time_limit: float = typer.Option(None, "--time-limit", help="Seconds (default: planner.toml, 30)."),
     workers: int = typer.Option(None, "--workers", help="CP-SAT search threads (1 = reproducible)."),
@@ -40,26 +45,50 @@ def replan(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--from") from None
         if out.resolve() == roster_csv.resolve().parent:
-            raise typer.BadParameter("write the new roster to another folder; the old one is kept as it is",
-                                     param_hint="--out")
+            raise typer.BadParameter(
+                "write the new roster to another folder; the old one is kept as it is", param_hint="--out"
+            )
         check_out_dir(out)
         extra = None
         if add_demand is not None:
             extra = _team_demand(add_demand, set(ds.wijken["wijk_code"]), set(ds.officers["team"]))
         monday = week_of(old, str(roster_csv))
-        rp = replan_week(ds, old, at=at, absent=absent, extra_team_demand=extra, source=str(roster_csv),
-                         time_limit_s=time_limit, workers=workers, seed=seed)
-        plan = Plan(week_label(monday), monday, [rp.result], dict(ds.files), [str(roster_csv)], ds.config.norm.share,
-                    rp.result.params | {"replan_from": at.isoformat(), "absent": absent,
-                                        "changed_blocks": rp.changed_blocks,
-                                        "officers_affected": rp.officers_affected})
+        rp = replan_week(
+            ds,
+            old,
+            at=at,
+            absent=absent,
+            extra_team_demand=extra,
+            source=str(roster_csv),
+            time_limit_s=time_limit,
+            workers=workers,
+            seed=seed,
+        )
+        plan = Plan(
+            week_label(monday),
+            monday,
+            [rp.result],
+            dict(ds.files),
+            [str(roster_csv)],
+            ds.config.norm.share,
+            rp.result.params
+            | {
+                "replan_from": at.isoformat(),
+                "absent": absent,
+                "changed_blocks": rp.changed_blocks,
+                "officers_affected": rp.officers_affected,
+            },
+        )
         write_outputs(out, plan, week_days(monday), ds.absences)
     from planner.cli.roster import print_plan
 
     print_plan(plan, week_days(monday), ds.absences)
-    console.print(f"changed: {rp.changed_blocks} blocks, {len(rp.officers_affected)} officers affected "
-                  f"({', '.join(rp.officers_affected)}); nothing before {at:%a %d %b %H:%M} changed",
-                  highlight=False, markup=False)
+    console.print(
+        f"changed: {rp.changed_blocks} blocks, {len(rp.officers_affected)} officers affected "
+        f"({', '.join(rp.officers_affected)}); nothing before {at:%a %d %b %H:%M} changed",
+        highlight=False,
+        markup=False,
+    )
     console.print(f"written to {out}/", highlight=False)
     if not plan.has_roster:
         raise typer.Exit(1)
@@ -93,11 +122,26 @@ def cover(
         console.print("nobody can take this block without breaking a rule or the norm", highlight=False)
         raise typer.Exit(1)
     t = Table(title=f"Who can cover {wijk} {s:%a %d %b %H:%M}–{e:%H:%M}")
-    for c in ("officer", "name", "own wijk", "hours before", "hours after", "available", "share after",
-              "extends a shift"):
+    for c in (
+        "officer",
+        "name",
+        "own wijk",
+        "hours before",
+        "hours after",
+        "available",
+        "share after",
+        "extends a shift",
+    ):
         t.add_column(c)
     for c in cands[:top]:
-        t.add_row(c.officer_id, c.name, "yes" if c.own_wijk else "no", f"{c.hours_before:.1f}",
-                  f"{c.hours_after:.1f}", f"{c.available_h:.1f}",
-                  f"{c.share_after:.0%}" if c.share_after is not None else "-", "yes" if c.extends_shift else "no")
+        t.add_row(
+            c.officer_id,
+            c.name,
+            "yes" if c.own_wijk else "no",
+            f"{c.hours_before:.1f}",
+            f"{c.hours_after:.1f}",
+            f"{c.available_h:.1f}",
+            f"{c.share_after:.0%}" if c.share_after is not None else "-",
+            "yes" if c.extends_shift else "no",
+        )
     console.print(t)

@@ -32,7 +32,9 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
         t = Table(title=f"Rooster {plan.week}", show_lines=False)
         cols = [c for c in g.columns if names or c != "name"]
         for c in cols:
-            t.add_column(str(c), justify="right" if c in ("planned h", "available h", "own-wijk h", "share") else "left")
+            t.add_column(
+                str(c), justify="right" if c in ("planned h", "available h", "own-wijk h", "share") else "left"
+            )
         for rec in g.to_dict("records"):
             cells = []
             for c in cols:
@@ -55,8 +57,9 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
     if len(unmet):
         pres = float(unmet.loc[unmet["kind"] == "presence", "unmet_h"].sum())
         team = float(unmet.loc[unmet["kind"] != "presence", "unmet_h"].sum())
-        console.print(f"short: {pres:.1f} h wijk presence, {team:.1f} h team demand (noodhulp, events)",
-                      highlight=False)
+        console.print(
+            f"short: {pres:.1f} h wijk presence, {team:.1f} h team demand (noodhulp, events)", highlight=False
+        )
     for p in plan.penalties:
         console.print(f"  - [{p.rule}] {p.message}", markup=False, highlight=False)
     for line in plan.explanation:
@@ -68,17 +71,29 @@ def roster(
     data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, optional demand and absences)."),
     week: str = typer.Option(..., "--week", "-w", help="ISO week to plan, e.g. 2027-W03."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder for roster.csv, summary.json, roster.xlsx, ics/."),
-    history: list[Path] = typer.Option([], "--history", help="Earlier rosters or realized hours (roster format); "
-                                       "repeatable. history/*.csv in the output folder is read too."),
+    history: list[Path] = typer.Option(
+        [],
+        "--history",
+        help="Earlier rosters or realized hours (roster format); "
+        "repeatable. history/*.csv in the output folder is read too.",
+    ),
     time_limit: float = typer.Option(None, "--time-limit", help="Seconds per team (default: planner.toml, 30)."),
-    workers: int = typer.Option(None, "--workers", help="CP-SAT search threads (0 = all cores; 1 = byte-identical "
-                                "output for a seed)."),
+    workers: int = typer.Option(
+        None, "--workers", help="CP-SAT search threads (0 = all cores; 1 = byte-identical output for a seed)."
+    ),
     seed: int = typer.Option(None, "--seed", help="Random seed of the search (default: planner.toml, 0)."),
     processes: int = typer.Option(None, "--processes", help="Teams solved side by side (default: all cores)."),
-    pins: Path = typer.Option(None, "--pins", help="Blocks to keep exactly (roster format, e.g. an edited "
-                              "roster.csv): each pinned shift stays, the rest is planned around it."),
-    allow_breaches: bool = typer.Option(False, "--allow-breaches", help="When the rules cannot all hold, return "
-                                        "the roster with the fewest, smallest breaches, each listed."),
+    pins: Path = typer.Option(
+        None,
+        "--pins",
+        help="Blocks to keep exactly (roster format, e.g. an edited "
+        "roster.csv): each pinned shift stays, the rest is planned around it.",
+    ),
+    allow_breaches: bool = typer.Option(
+        False,
+        "--allow-breaches",
+        help="When the rules cannot all hold, return the roster with the fewest, smallest breaches, each listed.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
 ) -> None:
     """Plan one week for every team: at least 80 % in the own wijk, within the Arbeidstijdenwet."""
@@ -104,8 +119,11 @@ def roster(
 
             pin_df = read_roster(pins, ds.config.tz, set(ds.config.activities))
         points: list[tuple[float, float, float]] = []
-        live = Live(_progress_table(points), console=console, transient=True) if console.is_terminal and not quiet \
+        live = (
+            Live(_progress_table(points), console=console, transient=True)
+            if console.is_terminal and not quiet
             else None
+        )
 
         def on_progress(t: float, obj: float, bound: float) -> None:
             points.append((t, obj, bound))
@@ -114,18 +132,43 @@ def roster(
 
         def on_team(result: Any, i: int, n: int) -> None:
             if n > 1 and not quiet:
-                console.print(f"[{i}/{n}] {result.team}: {result.status} in {result.runtime_s:.1f} s",
-                              markup=False, highlight=False)
+                console.print(
+                    f"[{i}/{n}] {result.team}: {result.status} in {result.runtime_s:.1f} s",
+                    markup=False,
+                    highlight=False,
+                )
 
         if live:
             with live:
-                plan = plan_week(ds, monday, history=hist, history_names=names, time_limit_s=time_limit,
-                                 workers=workers, seed=seed, processes=processes, on_progress=on_progress,
-                                 on_team=on_team, pins=pin_df, allow_breaches=allow_breaches)
+                plan = plan_week(
+                    ds,
+                    monday,
+                    history=hist,
+                    history_names=names,
+                    time_limit_s=time_limit,
+                    workers=workers,
+                    seed=seed,
+                    processes=processes,
+                    on_progress=on_progress,
+                    on_team=on_team,
+                    pins=pin_df,
+                    allow_breaches=allow_breaches,
+                )
         else:
-            plan = plan_week(ds, monday, history=hist, history_names=names, time_limit_s=time_limit,
-                             workers=workers, seed=seed, processes=processes, on_progress=on_progress,
-                             on_team=on_team, pins=pin_df, allow_breaches=allow_breaches)
+            plan = plan_week(
+                ds,
+                monday,
+                history=hist,
+                history_names=names,
+                time_limit_s=time_limit,
+                workers=workers,
+                seed=seed,
+                processes=processes,
+                on_progress=on_progress,
+                on_team=on_team,
+                pins=pin_df,
+                allow_breaches=allow_breaches,
+            )
         days = week_days(monday)
         write_outputs(out, plan, days, ds.absences)
     if quiet:

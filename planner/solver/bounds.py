@@ -9,6 +9,7 @@ CP-SAT prove optimality quickly instead of closing a weak LP bound.
 from __future__ import annotations
 
 import dataclasses
+
 from ortools.sat.python import cp_model
 
 from planner.solver.instance import Instance
@@ -56,8 +57,10 @@ def presence_lower_bound(inst: Instance, time_limit_s: float, seed: int) -> tupl
         if not presence:
             continue
         # Presence first; hours only as a tie-break so the hint is a sensible roster.
-        built.model.minimize(sum(t.coef * t.var for t in presence) * 1000 +
-                             sum(t.coef * t.var for t in built.terms if t.rule == "hours_deviation"))
+        built.model.minimize(
+            sum(t.coef * t.var for t in presence) * 1000
+            + sum(t.coef * t.var for t in built.terms if t.rule == "hours_deviation")
+        )
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = time_limit_s
         solver.parameters.num_workers = 1

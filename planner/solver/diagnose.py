@@ -63,8 +63,11 @@ def _feasible_with(inst: Instance, rules: list[str]) -> bool:
 
 
 def _rule_of(name: str) -> str:
-    return {"avg_week_hours_4w": "avg_week_hours", "avg_week_hours_16w": "avg_week_hours",
-            "rest_after_night": "daily_rest"}.get(name, name)
+    return {
+        "avg_week_hours_4w": "avg_week_hours",
+        "avg_week_hours_16w": "avg_week_hours",
+        "rest_after_night": "daily_rest",
+    }.get(name, name)
 
 
 def _minimise(inst: Instance, core: list[str]) -> list[str]:
@@ -84,7 +87,7 @@ def _minimise(inst: Instance, core: list[str]) -> list[str]:
 def explain_infeasible(inst: Instance) -> list[str]:
     """One line per officer whose week cannot be rostered, naming the rules in conflict and the numbers."""
     lines: list[str] = []
-    for oi, o in enumerate(inst.officers):
+    for oi in range(len(inst.officers)):
         single = _single(inst, oi)
         core = _core(single)
         if core is None:
@@ -112,11 +115,14 @@ def _officer_line(inst: Instance, core: list[str]) -> str:
     if "own_wijk_share" in core:
         past = [h for h in o.history_weeks if h[0] < cfg.norm.window_weeks]
         need = norm_required_minutes(o.available_min + sum(h[2] for h in past), cfg.norm.fraction) - sum(
-            h[3] for h in past)
+            h[3] for h in past
+        )
         best = _max_own(inst, [r for r in HARD_RULES if r != "own_wijk_share"])
         if best is not None:
-            line += (f": the norm needs {need / 60:g} h in the wijk but at most {best / 60:g} h of wijk time fit "
-                     f"the other rules")
+            line += (
+                f": the norm needs {need / 60:g} h in the wijk but at most {best / 60:g} h of wijk time fit "
+                f"the other rules"
+            )
     return line
 
 

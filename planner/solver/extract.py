@@ -69,13 +69,26 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                     t = end
         pieces.sort(key=lambda p: p[0])
         for b in pinned_rows:
-            pieces.append((b["start"], b["end"], b["activity"], b["wijk_code"] or "", b["shift"] or "",
-                           b["task"] or "", b["date"]))
+            pieces.append(
+                (
+                    b["start"],
+                    b["end"],
+                    b["activity"],
+                    b["wijk_code"] or "",
+                    b["shift"] or "",
+                    b["task"] or "",
+                    b["date"],
+                )
+            )
         pieces = [p if len(p) == 7 else (*p, None) for p in pieces]
         pieces.sort(key=lambda p: p[0])
         for s, e, act, wijk, code, task, pin_date in pieces:
-            if rows and rows[-1]["officer_id"] == o.officer_id and rows[-1]["end"] == s and \
-                    (rows[-1]["activity"], rows[-1]["wijk_code"], rows[-1]["task"]) == (act, wijk, task):
+            if (
+                rows
+                and rows[-1]["officer_id"] == o.officer_id
+                and rows[-1]["end"] == s
+                and (rows[-1]["activity"], rows[-1]["wijk_code"], rows[-1]["task"]) == (act, wijk, task)
+            ):
                 rows[-1]["end"] = e
                 continue
             shift_date = next((sl.date for sl in inst.slots if sl.start <= s < sl.end and sl.code == code), s.date())
@@ -83,8 +96,18 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                 shift_date = pin_date
             elif not code:  # a fixed block: its own date
                 shift_date = s.astimezone(inst.cfg.tz).date()
-            rows.append({"officer_id": o.officer_id, "date": shift_date, "start": s, "end": e, "activity": act,
-                         "wijk_code": wijk, "shift": code, "task": task})
+            rows.append(
+                {
+                    "officer_id": o.officer_id,
+                    "date": shift_date,
+                    "start": s,
+                    "end": e,
+                    "activity": act,
+                    "wijk_code": wijk,
+                    "shift": code,
+                    "task": task,
+                }
+            )
     if not rows:
         return pd.DataFrame(columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
     return pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
@@ -97,21 +120,31 @@ def officer_figures(inst: Instance, roster: pd.DataFrame) -> pd.DataFrame:
     for o in inst.officers:
         mine = roster[roster["officer_id"] == o.officer_id]
         worked = sum(minutes_between(s, e) for s, e in zip(mine["start"], mine["end"], strict=True))
-        own = sum(minutes_between(s, e) for s, e, a, w in
-                  zip(mine["start"], mine["end"], mine["activity"], mine["wijk_code"], strict=True)
-                  if cfg.counts_for_norm(a) and (a != "wijk" or w in o.wijken))
+        own = sum(
+            minutes_between(s, e)
+            for s, e, a, w in zip(mine["start"], mine["end"], mine["activity"], mine["wijk_code"], strict=True)
+            if cfg.counts_for_norm(a) and (a != "wijk" or w in o.wijken)
+        )
         past = [h for h in o.history_weeks if h[0] < cfg.norm.window_weeks]
         win_avail = o.available_min + sum(h[2] for h in past)
         win_own = own + sum(h[3] for h in past)
         codes = mine.loc[mine["shift"] != "", ["date", "shift"]].drop_duplicates()
-        out.append({
-            "officer_id": o.officer_id, "name": o.name, "wijken": "|".join(o.wijken),
-            "contract_h": o.contract_hours, "available_h": o.available_min / 60, "planned_h": worked / 60,
-            "own_wijk_h": own / 60, "share": (own / o.available_min) if o.available_min else None,
-            "window_weeks": 1 + len(past), "window_share": (win_own / win_avail) if win_avail else None,
-            "nights": int(sum(1 for c in codes["shift"] if _is_night_code(inst, c))),
-            "shifts": int(mine["date"].nunique()),
-        })
+        out.append(
+            {
+                "officer_id": o.officer_id,
+                "name": o.name,
+                "wijken": "|".join(o.wijken),
+                "contract_h": o.contract_hours,
+                "available_h": o.available_min / 60,
+                "planned_h": worked / 60,
+                "own_wijk_h": own / 60,
+                "share": (own / o.available_min) if o.available_min else None,
+                "window_weeks": 1 + len(past),
+                "window_share": (win_own / win_avail) if win_avail else None,
+                "nights": int(sum(1 for c in codes["shift"] if _is_night_code(inst, c))),
+                "shifts": int(mine["date"].nunique()),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -141,35 +174,79 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             out.append(Penalty(t.rule, dm.id, val / 60, "h", cost, msg))
         elif t.rule == "hours_deviation":
             o = inst.officers[t.ref]
-            worked = _value(solver, built.ctx.v.worked[t.ref]) if not isinstance(built.ctx.v.worked[t.ref], int) \
+            worked = (
+                _value(solver, built.ctx.v.worked[t.ref])
+                if not isinstance(built.ctx.v.worked[t.ref], int)
                 else built.ctx.v.worked[t.ref]
+            )
             worked = int(solver.value(built.ctx.v.worked[t.ref]))
             side = "above" if worked > o.available_min else "below"
-            out.append(Penalty(t.rule, o.officer_id, val / 60, "h", cost,
-                               f"{o.officer_id}: {val / 60:.1f} h {side} available hours ({o.available_min / 60:.1f} h)"))
+            out.append(
+                Penalty(
+                    t.rule,
+                    o.officer_id,
+                    val / 60,
+                    "h",
+                    cost,
+                    f"{o.officer_id}: {val / 60:.1f} h {side} available hours ({o.available_min / 60:.1f} h)",
+                )
+            )
         elif t.rule.startswith("fair_"):
             kind = t.rule.removeprefix("fair_")
-            out.append(Penalty(t.rule, "team", val, "count", cost,
-                               f"{kind}: the busiest officer works {val} this week"))
+            out.append(
+                Penalty(t.rule, "team", val, "count", cost, f"{kind}: the busiest officer works {val} this week")
+            )
         elif t.rule == "changed_shift":
             oi, day = t.ref
-            out.append(Penalty(t.rule, inst.officers[oi].officer_id, 1, "count", cost,
-                               f"{inst.officers[oi].officer_id}: shift of {day:%a %d %b} changed"))
+            out.append(
+                Penalty(
+                    t.rule,
+                    inst.officers[oi].officer_id,
+                    1,
+                    "count",
+                    cost,
+                    f"{inst.officers[oi].officer_id}: shift of {day:%a %d %b} changed",
+                )
+            )
         elif t.rule == "breach":
             rule, oi = t.ref
             from planner.solver.diagnose import rule_words
 
-            out.append(Penalty(t.rule, inst.officers[oi].officer_id, 1, "count", cost,
-                               f"{inst.officers[oi].officer_id}: breaks {rule_words(inst, rule)}"))
+            out.append(
+                Penalty(
+                    t.rule,
+                    inst.officers[oi].officer_id,
+                    1,
+                    "count",
+                    cost,
+                    f"{inst.officers[oi].officer_id}: breaks {rule_words(inst, rule)}",
+                )
+            )
         elif t.rule == "norm_shortfall":
             o = inst.officers[t.ref]
-            out.append(Penalty(t.rule, o.officer_id, val / 60, "h", cost,
-                               f"{o.officer_id}: {val / 60:.1f} h short of the {inst.cfg.norm.share:.0%} own-wijk norm"))
+            out.append(
+                Penalty(
+                    t.rule,
+                    o.officer_id,
+                    val / 60,
+                    "h",
+                    cost,
+                    f"{o.officer_id}: {val / 60:.1f} h short of the {inst.cfg.norm.share:.0%} own-wijk norm",
+                )
+            )
         elif t.rule == "wished_day_off":
             oi, day = t.ref
             o = inst.officers[oi]
-            out.append(Penalty(t.rule, o.officer_id, val, "count", cost,
-                               f"{o.officer_id} works on a wished day off ({inst.days[day]:%a %d %b})"))
+            out.append(
+                Penalty(
+                    t.rule,
+                    o.officer_id,
+                    val,
+                    "count",
+                    cost,
+                    f"{o.officer_id} works on a wished day off ({inst.days[day]:%a %d %b})",
+                )
+            )
     return out
 
 
@@ -186,8 +263,11 @@ def why_unmet(inst: Instance, dm: Any) -> str:
         return "no wijkagent has this wijk"
     for o in mine:
         rows = abs_[(abs_["officer_id"] == o.officer_id)]
-        hit = [r for s, e, r in zip(rows["start"], rows["end"], rows["reason"], strict=True)
-               if overlap_minutes(s, e, dm.start, dm.end) > 0]
+        hit = [
+            r
+            for s, e, r in zip(rows["start"], rows["end"], rows["reason"], strict=True)
+            if overlap_minutes(s, e, dm.start, dm.end) > 0
+        ]
         if hit:
             reasons.append(f"{o.officer_id} {hit[0]}")
         elif night and o.night_exempt:
@@ -205,8 +285,19 @@ def unmet_demand(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
             continue
         dm = inst.demands[t.ref]
         short = _value(solver, t.var)
-        rows.append({"id": dm.id, "kind": dm.kind, "name": dm.name, "wijk_code": dm.wijk_code, "theme": dm.theme,
-                     "start": dm.start.isoformat(timespec="minutes"), "end": dm.end.isoformat(timespec="minutes"),
-                     "wanted_h": dm.wanted_minutes / 60, "unmet_h": short / 60})
-    return pd.DataFrame(rows, columns=["id", "kind", "name", "wijk_code", "theme", "start", "end", "wanted_h",
-                                       "unmet_h"])
+        rows.append(
+            {
+                "id": dm.id,
+                "kind": dm.kind,
+                "name": dm.name,
+                "wijk_code": dm.wijk_code,
+                "theme": dm.theme,
+                "start": dm.start.isoformat(timespec="minutes"),
+                "end": dm.end.isoformat(timespec="minutes"),
+                "wanted_h": dm.wanted_minutes / 60,
+                "unmet_h": short / 60,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["id", "kind", "name", "wijk_code", "theme", "start", "end", "wanted_h", "unmet_h"]
+    )

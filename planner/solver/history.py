@@ -36,8 +36,7 @@ def attach_history(inst: Instance, history: pd.DataFrame) -> None:
         o.history.append(Work(s["date"], s["start"], s["end"], night, late_night))
     hist = hist.assign(_min=minutes, _monday=[d - dt.timedelta(days=d.weekday()) for d in hist["date"]])
     own = [
-        cfg.counts_for_norm(a) and (a != "wijk" or w in by_id[oid].wijken)
-        if oid in by_id else False
+        cfg.counts_for_norm(a) and (a != "wijk" or w in by_id[oid].wijken) if oid in by_id else False
         for oid, a, w in zip(hist["officer_id"], hist["activity"], hist["wijk_code"], strict=True)
     ]
     hist = hist.assign(_own=[m if k else 0 for m, k in zip(hist["_min"], own, strict=True)])
@@ -47,8 +46,9 @@ def attach_history(inst: Instance, history: pd.DataFrame) -> None:
             continue
         offset = (inst.monday - monday).days // 7
         leave = leave_minutes(inst.ds.absences, o.officer_id, o.contract_hours, monday, cfg)
-        o.history_weeks.append((offset, int(grp["_min"].sum()), available_minutes(o.contract_hours, leave),
-                                int(grp["_own"].sum())))
+        o.history_weeks.append(
+            (offset, int(grp["_min"].sum()), available_minutes(o.contract_hours, leave), int(grp["_own"].sum()))
+        )
     for o in inst.officers:
         o.history.sort(key=lambda w: w.start)
         o.history_weeks.sort()

@@ -139,17 +139,40 @@ def _demand_windows(ds: Dataset, days: list[dt.date]) -> list[Demand]:
                 r["weekday"] == d.weekday() and (r["date"] is None or pd.isna(r["date"]))
             ):
                 s, e = interval(d, r["start"], r["end"], tz)
-                out.append(Demand(f"P{len(out)}", "presence", s, e, float(r["officers"]), r["wijk_code"],
-                                  r["theme"], float(r["priority_factor"]), f"{r['theme']} {r['wijk_code']}",
-                                  int(r["_row"])))
+                out.append(
+                    Demand(
+                        f"P{len(out)}",
+                        "presence",
+                        s,
+                        e,
+                        float(r["officers"]),
+                        r["wijk_code"],
+                        r["theme"],
+                        float(r["priority_factor"]),
+                        f"{r['theme']} {r['wijk_code']}",
+                        int(r["_row"]),
+                    )
+                )
     for r in ds.team_demand.to_dict("records"):
         for d in days:
             if (r["date"] is not None and not pd.isna(r["date"]) and r["date"] == d) or (
                 r["weekday"] == d.weekday() and (r["date"] is None or pd.isna(r["date"]))
             ):
                 s, e = interval(d, r["start"], r["end"], tz)
-                out.append(Demand(f"T{len(out)}", r["kind"], s, e, float(r["officers"]), r["wijk_code"] or "",
-                                  r["kind"], 1.0, str(r["name"]), int(r["_row"])))
+                out.append(
+                    Demand(
+                        f"T{len(out)}",
+                        r["kind"],
+                        s,
+                        e,
+                        float(r["officers"]),
+                        r["wijk_code"] or "",
+                        r["kind"],
+                        1.0,
+                        str(r["name"]),
+                        int(r["_row"]),
+                    )
+                )
     return [d for d in out if d.wanted_minutes > 0]
 
 
@@ -158,8 +181,10 @@ def _slots(ds: Dataset, days: list[dt.date], demands: list[Demand]) -> list[Slot
     tz = cfg.tz
     late = parse_hhmm(cfg.rules.late_night_end)
     slots: list[Slot] = []
-    bounds = sorted({t for d in days for st in cfg.shifts for t in interval(d, st.start, st.end, tz)}
-                    | {t for dm in demands for t in (dm.start, dm.end)})
+    bounds = sorted(
+        {t for d in days for st in cfg.shifts for t in interval(d, st.start, st.end, tz)}
+        | {t for dm in demands for t in (dm.start, dm.end)}
+    )
     for i, d in enumerate(days):
         for st in cfg.shifts:
             s, e = interval(d, st.start, st.end, tz)
@@ -173,17 +198,20 @@ def _slots(ds: Dataset, days: list[dt.date], demands: list[Demand]) -> list[Slot
             points = [s, *(t for t in bounds if s < t < e), e]
             segs = []
             for a, b in zip(points, points[1:], strict=False):
-                pres = tuple(j for j, dm in enumerate(demands)
-                             if dm.kind == "presence" and dm.start <= a and b <= dm.end)
-                team = tuple(j for j, dm in enumerate(demands)
-                             if dm.kind != "presence" and dm.start <= a and b <= dm.end)
+                pres = tuple(
+                    j for j, dm in enumerate(demands) if dm.kind == "presence" and dm.start <= a and b <= dm.end
+                )
+                team = tuple(
+                    j for j, dm in enumerate(demands) if dm.kind != "presence" and dm.start <= a and b <= dm.end
+                )
                 segs.append(Segment(a, b, minutes_between(a, b), pres, team))
             slots.append(Slot(i, d, st.code, s, e, minutes, night, late_night, tuple(segs)))
     return slots
 
 
-def build_instance(ds: Dataset, monday: dt.date, history: pd.DataFrame | None = None,
-                   pins: pd.DataFrame | None = None) -> Instance:
+def build_instance(
+    ds: Dataset, monday: dt.date, history: pd.DataFrame | None = None, pins: pd.DataFrame | None = None
+) -> Instance:
     """Compute slots, demand windows and each officer's facts for the ISO week starting ``monday``.
 
     ``history`` holds earlier weeks (roster format); ``pins`` holds blocks of this week to keep exactly.
@@ -202,16 +230,26 @@ def build_instance(ds: Dataset, monday: dt.date, history: pd.DataFrame | None = 
         own_abs = unavailable[unavailable["officer_id"] == oid]
         banned = set()
         for sl in slots:
-            if any(overlap_minutes(sl.start, sl.end, a, b) > 0
-                   for a, b in zip(own_abs["start"], own_abs["end"], strict=True)):
+            if any(
+                overlap_minutes(sl.start, sl.end, a, b) > 0
+                for a, b in zip(own_abs["start"], own_abs["end"], strict=True)
+            ):
                 banned.add((sl.day, sl.code))
         wished = {days.index(d) for d in wishes.loc[wishes["officer_id"] == oid, "date"] if d in days}
-        officers.append(OfficerWeek(
-            officer_id=oid, name=r["name"], wijken=tuple(r["wijken"]), contract_hours=float(r["contract_hours"]),
-            night_exempt=bool(r["night_exempt"]), leave_min=leave,
-            available_min=available_minutes(r["contract_hours"], leave), fixed=fixed, banned=banned,
-            wished_off=wished,
-        ))
+        officers.append(
+            OfficerWeek(
+                officer_id=oid,
+                name=r["name"],
+                wijken=tuple(r["wijken"]),
+                contract_hours=float(r["contract_hours"]),
+                night_exempt=bool(r["night_exempt"]),
+                leave_min=leave,
+                available_min=available_minutes(r["contract_hours"], leave),
+                fixed=fixed,
+                banned=banned,
+                wished_off=wished,
+            )
+        )
     inst = Instance(ds, monday, days, slots, demands, officers)
     if history is not None and len(history):
         from planner.solver.history import attach_history
@@ -235,8 +273,11 @@ def attach_pins(inst: Instance, pins: pd.DataFrame) -> None:
         if o is None:
             continue
         blocks = tuple(week.loc[s["blocks"]].to_dict("records"))
-        own = sum(minutes_between(b["start"], b["end"]) for b in blocks
-                  if cfg.counts_for_norm(b["activity"]) and (b["activity"] != "wijk" or b["wijk_code"] in o.wijken))
+        own = sum(
+            minutes_between(b["start"], b["end"])
+            for b in blocks
+            if cfg.counts_for_norm(b["activity"]) and (b["activity"] != "wijk" or b["wijk_code"] in o.wijken)
+        )
         night = is_night(s["start"], s["end"], cfg.rules.night_min_minutes_00_06)
         late_night = night and s["end"] > local(s["end"].date(), late, cfg.tz)
         o.pinned.append(Pinned(s["date"], s["start"], s["end"], night, late_night, blocks, own))

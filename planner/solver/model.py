@@ -29,8 +29,15 @@ BREACH_COST = 1_000_000
 NORM_SHORT_COST_PER_MIN = 200
 
 
-def build_model(inst: Instance, *, diagnose: bool = False, hard_rules: list[str] | None = None,
-                symmetry: bool = True, allow_breaches: bool = False, soft_rules: list[str] | None = None) -> Built:
+def build_model(
+    inst: Instance,
+    *,
+    diagnose: bool = False,
+    hard_rules: list[str] | None = None,
+    symmetry: bool = True,
+    allow_breaches: bool = False,
+    soft_rules: list[str] | None = None,
+) -> Built:
     """Build the CP-SAT model for one team's week.
 
     Parameters
@@ -61,11 +68,13 @@ def build_model(inst: Instance, *, diagnose: bool = False, hard_rules: list[str]
             terms.extend(rule_fn(ctx))
     if allow_breaches:
         for (rule, oi), lit in ctx.literals.items():
-            terms.append(Term("breach", f"{rule}:{inst.officers[oi].officer_id}", lit.Not(), BREACH_COST, "count",
-                              (rule, oi)))
+            terms.append(
+                Term("breach", f"{rule}:{inst.officers[oi].officer_id}", lit.Not(), BREACH_COST, "count", (rule, oi))
+            )
         for oi, short in ctx.shortfalls.items():
-            terms.append(Term("norm_shortfall", inst.officers[oi].officer_id, short, NORM_SHORT_COST_PER_MIN, "min",
-                              oi))
+            terms.append(
+                Term("norm_shortfall", inst.officers[oi].officer_id, short, NORM_SHORT_COST_PER_MIN, "min", oi)
+            )
     model.minimize(objective_expression(terms))
     if diagnose:
         model.add_assumptions(list(ctx.literals.values()))

@@ -10,4 +10,3 @@ from planner.solver.soft import Term
 def objective_expression(terms: list[Term]) -> Any:
     """Σ coef × var over every term; objective / 60 reads as weighted hours."""
     return sum(t.coef * t.var for t in terms if t.coef)
-

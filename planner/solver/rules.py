@@ -107,7 +107,9 @@ def max_average_hours(ctx: Ctx) -> None:
 
 
 def rest_between_shifts(ctx: Ctx) -> None:
-    """Hard rule: 11 h rest between shifts (8 h once in 7 × 24 h); 14 h after a night ending after 02:00 (8 h once a week).
+    """Hard rule: 11 h rest between shifts (8 h once in 7 × 24 h); 14 h after a night ending after 02:00.
+
+    The rest after a late night may be cut to 8 h once a week.
 
     Source: Arbeidstijdenwet art. 5:3 (daily rest) and 5:8 (rest after a night shift). Pairs closer than the
     reduced rest are forbidden; pairs within the reduced band use up the rule's budget of reductions.
@@ -120,7 +122,7 @@ def rest_between_shifts(ctx: Ctx) -> None:
         for i, a in enumerate(items):
             need = _minutes(rules.rest_after_late_night_hours if a.late_night else rules.daily_rest_hours)
             floor = night_reduced if a.late_night else reduced
-            for b in items[i + 1:]:
+            for b in items[i + 1 :]:
                 if b.date <= a.date:
                     continue
                 gap = minutes_between(a.end, b.start)
@@ -140,7 +142,7 @@ def rest_between_shifts(ctx: Ctx) -> None:
         for i, a in enumerate(items):
             if not a.history:
                 continue
-            for b in items[i + 1:]:
+            for b in items[i + 1 :]:
                 if b.history and b.date > a.date:
                     need = _minutes(rules.rest_after_late_night_hours if a.late_night else rules.daily_rest_hours)
                     if minutes_between(a.end, b.start) < need:
@@ -208,8 +210,10 @@ def rest_after_night_series(ctx: Ctx) -> None:
                         continue
                     if f.night and f.date == series[-1] + dt.timedelta(days=1):
                         continue  # the series goes on
-                    between = [sum(_nights(items, series[-1] + dt.timedelta(days=k)))
-                               for k in range(1, (f.date - series[-1]).days)]
+                    between = [
+                        sum(_nights(items, series[-1] + dt.timedelta(days=k)))
+                        for k in range(1, (f.date - series[-1]).days)
+                    ]
                     if e.history and f.history:
                         continue
                     ctx.require("rest_after_night_series", oi, sum(earlier) + e.lit + f.lit - sum(between) <= n)
@@ -221,7 +225,7 @@ def max_consecutive_shifts_with_night(ctx: Ctx) -> None:
     days = _horizon_days(ctx.inst, limit)
     for oi, items in ctx.v.items.items():
         for k in range(len(days) - limit):
-            window = days[k:k + limit + 1]
+            window = days[k : k + limit + 1]
             work = [sum(it.lit for it in _on(items, d)) for d in window]
             if window[-1] < ctx.inst.monday:
                 continue
@@ -259,8 +263,7 @@ def own_wijk_share_at_least_norm(ctx: Ctx) -> None:
             ctx.shortfalls[oi] = short
             ctx.model.add(frac.denominator * (ctx.v.own[oi] + own_past + short) >= frac.numerator * avail)
             continue
-        ctx.require("own_wijk_share", oi,
-                    frac.denominator * (ctx.v.own[oi] + own_past) >= frac.numerator * avail)
+        ctx.require("own_wijk_share", oi, frac.denominator * (ctx.v.own[oi] + own_past) >= frac.numerator * avail)
 
 
 Rule = Callable[[Ctx], None]

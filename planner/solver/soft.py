@@ -51,15 +51,16 @@ def _coverage(ctx: Ctx, kind: str, rule: str, var: dict, weight: float) -> list[
     model, inst, r = ctx.model, ctx.inst, ctx.v.resolution
     by_demand: dict[int, list[Any]] = {}
     by_moment: dict[tuple[int, Any, Any], list[Any]] = {}
-    for (oi, si, gi, j), x in var.items():
+    for (_oi, si, gi, j), x in var.items():
         seg = inst.slots[si].segments[gi]
         by_demand.setdefault(j, []).append(x)
         by_moment.setdefault((j, seg.start, seg.end), []).append(x)
     for (j, s, e), xs in by_moment.items():
         dm = inst.demands[j]
         seg_min = int((e - s).total_seconds() // 60)
-        model.add(r * sum(xs) + pinned_cover(inst, j, s, e) <= max(int(dm.officers * seg_min),
-                                                                    pinned_cover(inst, j, s, e)))
+        model.add(
+            r * sum(xs) + pinned_cover(inst, j, s, e) <= max(int(dm.officers * seg_min), pinned_cover(inst, j, s, e))
+        )
     terms = []
     for j, dm in enumerate(inst.demands):
         if (dm.kind == "presence") != (kind == "presence"):
@@ -113,7 +114,7 @@ def least_deviation(ctx: Ctx, oi: int) -> int:
     o = ctx.inst.officers[oi]
     base = sum(fb.minutes for fb in o.fixed) + sum(p.minutes for p in o.pinned)
     lengths: dict[int, set[int]] = {}
-    for (o2, si) in ctx.v.x:
+    for o2, si in ctx.v.x:
         if o2 == oi:
             sl = ctx.inst.slots[si]
             lengths.setdefault(sl.day, set()).add(sl.minutes)
@@ -141,7 +142,8 @@ def fair_spread_of_nights(ctx: Ctx) -> list[Term]:
         if o.night_exempt or o.available_min == 0:
             continue
         counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and ctx.inst.slots[si].night) + sum(
-            1 for p in o.pinned if p.night)
+            1 for p in o.pinned if p.night
+        )
     return _spread(ctx, "fair_nights", counts)
 
 
@@ -152,7 +154,8 @@ def fair_spread_of_evenings(ctx: Ctx) -> list[Term]:
         if o.available_min == 0:
             continue
         counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and _evening(ctx, si)) + sum(
-            1 for p in o.pinned if _is_evening(ctx, p.date, p.end, p.night))
+            1 for p in o.pinned if _is_evening(ctx, p.date, p.end, p.night)
+        )
     return _spread(ctx, "fair_evenings", counts)
 
 
@@ -172,7 +175,8 @@ def fair_spread_of_weekends(ctx: Ctx) -> list[Term]:
         if o.available_min == 0:
             continue
         counts[oi] = sum(x for (o2, si), x in ctx.v.x.items() if o2 == oi and ctx.inst.slots[si].day >= 5) + sum(
-            1 for p in o.pinned if p.date.weekday() >= 5)
+            1 for p in o.pinned if p.date.weekday() >= 5
+        )
     return _spread(ctx, "fair_weekends", counts)
 
 
@@ -185,8 +189,16 @@ def wished_days_off(ctx: Ctx) -> list[Term]:
             if xs:
                 works = ctx.model.new_bool_var(f"works_on_wish[{o.officer_id},{ctx.inst.days[day]}]")
                 ctx.model.add(works == sum(xs))
-                terms.append(Term("wished_day_off", o.officer_id, works,
-                                  _coef(ctx.inst.cfg.weights.wishes) * 60, "count", (oi, day)))
+                terms.append(
+                    Term(
+                        "wished_day_off",
+                        o.officer_id,
+                        works,
+                        _coef(ctx.inst.cfg.weights.wishes) * 60,
+                        "count",
+                        (oi, day),
+                    )
+                )
     return terms
 
 

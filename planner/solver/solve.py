@@ -129,8 +129,21 @@ def solve_week(
         bad = pin_breaches(ds, pins, monday, history)
         if bad:
             empty = pd.DataFrame()
-            return Result("infeasible", week_label(monday), team, None, None, None, time.perf_counter() - t0, empty,
-                          empty, empty, [], bad, params)
+            return Result(
+                "infeasible",
+                week_label(monday),
+                team,
+                None,
+                None,
+                None,
+                time.perf_counter() - t0,
+                empty,
+                empty,
+                empty,
+                [],
+                bad,
+                params,
+            )
     inst = instance or build_instance(ds, monday, history, pins)
     built = build_model(inst, allow_breaches=allow_breaches)
     if not allow_breaches and not inst.ds.config.solver.plain_model:
@@ -161,9 +174,22 @@ def solve_week(
         obj = solver.objective_value / 60
         bound = solver.best_objective_bound / 60
         gap = 0.0 if status == "optimal" else (abs(obj - bound) / max(abs(obj), 1e-9) if obj else 0.0)
-        return Result(status, label, team, obj, bound, gap, time.perf_counter() - t0, roster,
-                      officer_figures(inst, roster), unmet_demand(inst, built, solver),
-                      penalties(inst, built, solver), params=params, interrupted=flag[0], progress=log)
+        return Result(
+            status,
+            label,
+            team,
+            obj,
+            bound,
+            gap,
+            time.perf_counter() - t0,
+            roster,
+            officer_figures(inst, roster),
+            unmet_demand(inst, built, solver),
+            penalties(inst, built, solver),
+            params=params,
+            interrupted=flag[0],
+            progress=log,
+        )
     empty = pd.DataFrame()
     explanation: list[str] = []
     if status == "infeasible":
@@ -175,14 +201,38 @@ def solve_week(
         explanation = ["interrupted before any roster was found"]
     else:
         explanation = [f"no roster found within {params['max_time_in_seconds']:g} s; allow more time with --time-limit"]
-    return Result(status, label, team, None, None, None, time.perf_counter() - t0, empty, empty, empty, [],
-                  explanation, params, interrupted=flag[0], progress=log)
+    return Result(
+        status,
+        label,
+        team,
+        None,
+        None,
+        None,
+        time.perf_counter() - t0,
+        empty,
+        empty,
+        empty,
+        [],
+        explanation,
+        params,
+        interrupted=flag[0],
+        progress=log,
+    )
 
 
 #: Checker rules a pinned shift can break on its own (totals such as the norm are the solver's to meet).
-PIN_RULES = ("roster_rows_valid", "one_shift_per_day", "absences_respected", "shift_length", "night_shift_length",
-             "night_exempt", "daily_rest", "rest_after_night", "rest_after_night_series",
-             "consecutive_shifts_with_night")
+PIN_RULES = (
+    "roster_rows_valid",
+    "one_shift_per_day",
+    "absences_respected",
+    "shift_length",
+    "night_shift_length",
+    "night_exempt",
+    "daily_rest",
+    "rest_after_night",
+    "rest_after_night_series",
+    "consecutive_shifts_with_night",
+)
 
 
 def pin_breaches(ds: Dataset, pins: pd.DataFrame, monday: dt.date, history: pd.DataFrame | None = None) -> list[str]:
@@ -190,8 +240,11 @@ def pin_breaches(ds: Dataset, pins: pd.DataFrame, monday: dt.date, history: pd.D
     from planner.checker import check_roster
 
     hist = history if history is not None and len(history) else None
-    return [f"pinned shift breaks {b.rule}: {b.message}" for b in check_roster(ds, pins, history=hist, weeks=[monday])
-            if b.rule in PIN_RULES]
+    return [
+        f"pinned shift breaks {b.rule}: {b.message}"
+        for b in check_roster(ds, pins, history=hist, weeks=[monday])
+        if b.rule in PIN_RULES
+    ]
 
 
 def _add_hint(inst: Instance, built: Any, hint: pd.DataFrame) -> None:

@@ -59,8 +59,9 @@ def make_variables(model: cp_model.CpModel, inst: Instance) -> Vars:
     v = Vars(resolution=inst.cfg.solver.resolution_min)
     r = v.resolution
     for oi, o in enumerate(inst.officers):
-        items: list[Item] = [Item(w.date, w.start, w.end, w.night, w.late_night, 1, f"{w.date} history", True)
-                             for w in o.history]
+        items: list[Item] = [
+            Item(w.date, w.start, w.end, w.night, w.late_night, 1, f"{w.date} history", True) for w in o.history
+        ]
         for fb in o.fixed:
             from planner.timeutil import is_night
 
