@@ -23,11 +23,33 @@ def _progress_table(points: list[tuple[float, float, float]]) -> Table:
     return t
 
 
+#: Above this many officers the terminal shows one line per team instead of the officer grid (see roster.xlsx).
+GRID_MAX_OFFICERS = 60
+#: Penalties of one rule shown in the terminal; summary.json holds them all.
+PENALTIES_PER_RULE = 8
+
+
+def _team_table(plan: Any) -> None:
+    t = Table(title=f"Teams {plan.week}")
+    for c in ("team", "status", "gap", "time s", "officers", "below norm", "unmet wijk h", "unmet team h"):
+        t.add_column(c, justify="left" if c in ("team", "status") else "right")
+    for r in plan.results:
+        below = int((r.officers["share"] < plan.norm_share).sum()) if len(r.officers) else 0
+        u = r.unmet
+        pres = float(u.loc[u["kind"] == "presence", "unmet_h"].sum()) if len(u) else 0.0
+        team = float(u.loc[u["kind"] != "presence", "unmet_h"].sum()) if len(u) else 0.0
+        t.add_row(str(r.team).replace("[", r"\["), r.status, f"{r.gap:.2%}" if r.gap is not None else "-",
+                  f"{r.runtime_s:.1f}", str(len(r.officers)), str(below), f"{pres:.1f}", f"{team:.1f}")
+    console.print(t)
+
+
 def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = True) -> None:
     """The grid, the status line, unmet demand and the penalties, in the terminal."""
     from planner.outputs import grid
 
-    if plan.has_roster:
+    if len(plan.results) > 1:
+        _team_table(plan)
+    if plan.has_roster and len(plan.officers) <= GRID_MAX_OFFICERS:
         g = grid(plan, days, absences)
         t = Table(title=f"Rooster {plan.week}", show_lines=False)
         cols = [c for c in g.columns if names or c != "name"]
@@ -60,8 +82,15 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
         console.print(
             f"short: {pres:.1f} h wijk presence, {team:.1f} h team demand (noodhulp, events)", highlight=False
         )
+    shown: dict[str, int] = {}
     for p in plan.penalties:
-        console.print(f"  - [{p.rule}] {p.message}", markup=False, highlight=False)
+        shown[p.rule] = shown.get(p.rule, 0) + 1
+        if shown[p.rule] <= PENALTIES_PER_RULE:
+            console.print(f"  - [{p.rule}] {p.message}", markup=False, highlight=False)
+    for rule, n in shown.items():
+        if n > PENALTIES_PER_RULE:
+            console.print(f"  - [{rule}] ... and {n - PENALTIES_PER_RULE} more (all in summary.json)", markup=False,
+                          highlight=False)
     for line in plan.explanation:
         err_console.print(f"  ! {line}", markup=False, highlight=False)
 
