@@ -1,0 +1,309 @@
+"""Solving what-if runs: base and scenarios side by side, and the Monte Carlo sickness sweep on Dask.
+
+A sweep sample removes the officers who are sick the whole week and re-solves from the base roster. To keep
+1,000 samples within minutes, each sample reuses the base instance (built once per Dask worker), starts from
+the base roster as a hint (the base roster minus the sick officers is always feasible: every hard rule is per
+officer), and stops after a *deterministic* time budget, so a sample's answer does not depend on the machine's
+load or on how many workers share the sweep. The status and gap of every sample are recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.dataset import Dataset
+from planner.roster_io import empty_roster
+from planner.whatif.kpi import KPI_COLUMNS, kpis
+from planner.whatif.scenario import Scenario, apply_scenario
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class Run:
+    """One solved variant of the week: its name, dataset, status, roster, figures and KPI row."""
+
+    name: str
+    ds: Dataset
+    status: str
+    roster: pd.DataFrame
+    officers: pd.DataFrame
+    unmet: pd.DataFrame
+    kpi: dict[str, Any]
+    explanation: list[str] = field(default_factory=list)
+
+
+def solve_variant(name: str, ds: Dataset, monday: dt.date, *, time_limit_s: float | None = None,
+                  workers: int | None = None, seed: int | None = 0) -> Run:
+    """Solve every team of ``ds`` for the week; an infeasible team is re-solved with breaches allowed.
+
+    With breaches allowed the roster keeps the law and the norm wherever it can and shows how far it falls
+    short, so a scenario that cannot keep the norm still gets figures (status ``infeasible+breaches``).
+    """
+    from planner.solver import solve_week
+
+    statuses, rosters, officers, unmet, gaps, expl = [], [], [], [], [], []
+    for team in ds.teams:
+        sub = ds.subset_team(team) if len(ds.teams) > 1 else ds
+        res = solve_week(sub, monday, time_limit_s=time_limit_s, workers=workers, seed=seed)
+        status = res.status
+        if status == "infeasible":
+            expl += res.explanation
+            res = solve_week(sub, monday, time_limit_s=time_limit_s, workers=workers, seed=seed, allow_breaches=True)
+            status = "infeasible+breaches" if res.has_roster else "infeasible"
+        elif not res.has_roster:
+            expl += res.explanation
+        statuses.append(status)
+        gaps.append(res.gap)
+        if res.has_roster:
+            rosters.append(res.roster)
+            officers.append(res.officers)
+            unmet.append(res.unmet)
+    order = ["model_invalid", "no_solution", "interrupted", "infeasible", "infeasible+breaches", "feasible", "optimal"]
+    status = min(statuses, key=order.index) if statuses else "no_solution"
+    roster = pd.concat(rosters, ignore_index=True) if rosters else empty_roster()
+    off = pd.concat(officers, ignore_index=True) if officers else pd.DataFrame()
+    un = pd.concat(unmet, ignore_index=True) if unmet else pd.DataFrame()
+    known = [g for g in gaps if g is not None]
+    gap = max(known) if known else None
+    if len(rosters) < len(statuses):  # a team without a roster: no figures for the whole variant
+        off = pd.DataFrame()
+    return Run(name, ds, status, roster, off, un, kpis(ds, status, off, un, roster, gap), expl)
+
+
+def run_scenarios(ds: Dataset, scenarios: list[Scenario], monday: dt.date, *, time_limit_s: float | None = None,
+                  workers: int | None = None, seed: int | None = 0,
+                  on_done: Callable[[Run], None] | None = None) -> list[Run]:
+    """Apply every scenario first (so a bad file fails before any solve), then solve base and scenarios."""
+    variants = [("base", ds)] + [(sc.name, apply_scenario(ds, sc, monday)) for sc in scenarios]
+    runs = []
+    for name, vds in variants:
+        run = solve_variant(name, vds, monday, time_limit_s=time_limit_s, workers=workers, seed=seed)
+        runs.append(run)
+        if on_done:
+            on_done(run)
+    return runs
+
+
+def kpi_table(runs: list[Run]) -> pd.DataFrame:
+    """One row per run: name, status, gap and every KPI."""
+    return pd.DataFrame([{"scenario": r.name, **r.kpi} for r in runs],
+                        columns=["scenario", "status", "gap", *KPI_COLUMNS])
+
+
+# ------------------------------------------------------------------------------------------------------ sweep
+
+
+@dataclass(frozen=True)
+class SweepSetup:
+    """What every sample needs, shipped once to each Dask worker: the dataset, the week, the base hint."""
+
+    ds: Dataset
+    monday: dt.date
+    rate: float
+    seed: int
+    time_limit_s: float
+    hints: dict[str, dict[tuple, int]]  # per team: ("x"|"p"|"t", officer_id, slot, [segment, demand]) -> value
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+#: Per-process cache of built instances, keyed by (setup token, team): built once per Dask worker.
+_INSTANCES: dict[tuple[str, str], Any] = {}
+
+#: Default deterministic budget of one sample (about 1 s of wall time per sample on the demo, one core).
+DEFAULT_SAMPLE_BUDGET = 0.3
+
+#: Deterministic time is CP-SAT's machine-independent work counter; the wall limit only guards a runaway.
+WALL_GUARD_FACTOR = 4.0
+
+
+def sick_officers(officer_ids: list[str], rate: float, seed: int, index: int) -> list[str]:
+    """The officers sick the whole week in sample ``index``: each with probability ``rate``.
+
+    Seeded as ``numpy.random.default_rng([seed, index])``, so a sample's draw does not depend on which worker
+    runs it or in which order.
+    """
+    rng = np.random.default_rng([seed, index])
+    draw = rng.random(len(officer_ids))
+    return [oid for oid, u in zip(officer_ids, draw, strict=True) if u < rate]
+
+
+def _team_datasets(ds: Dataset) -> list[tuple[str, Dataset]]:
+    return [(t, ds.subset_team(t) if len(ds.teams) > 1 else ds) for t in ds.teams]
+
+
+def _sample_model(inst: Any) -> Any:
+    from planner.solver.model import build_model
+
+    # No symmetry breaking: it would cut off the base roster as a hint once an officer is removed.
+    return build_model(inst, symmetry=False)
+
+
+def _solve_model(built: Any, det_time: float, hint: dict[tuple, int] | None, inst: Any, seed: int) -> Any:
+    from ortools.sat.python import cp_model
+
+    if hint is not None:
+        ids = [o.officer_id for o in inst.officers]
+        v = built.ctx.v
+        for (oi, si), x in v.x.items():
+            built.model.add_hint(x, hint.get(("x", ids[oi], si), 0))
+        for (oi, si, g, j), p in v.pres.items():
+            built.model.add_hint(p, hint.get(("p", ids[oi], si, g, j), 0))
+        for (oi, si, g, j), t in v.team.items():
+            built.model.add_hint(t, hint.get(("t", ids[oi], si, g, j), 0))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    # Measured on the demo (docs/whatif.md): with a full hint, skipping presolve and using the stronger LP
+    # relaxation reaches small gaps in the least time; one worker and a deterministic budget keep it reproducible.
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.linearization_level = 2
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = det_time
+    solver.parameters.max_time_in_seconds = WALL_GUARD_FACTOR * det_time + 5
+    code = solver.solve(built.model)
+    return solver, code
+
+
+def base_hints(ds: Dataset, monday: dt.date, det_time: float, seed: int = 0) -> dict[str, dict[tuple, int]]:
+    """Solve the base week once per team (one worker, deterministic budget) and keep its values as hints."""
+    from planner.solver.instance import build_instance
+
+    out: dict[str, dict[tuple, int]] = {}
+    for team, tds in _team_datasets(ds):
+        inst = build_instance(tds, monday)
+        built = _sample_model(inst)
+        solver, code = _solve_model(built, det_time, None, inst, seed)
+        hint: dict[tuple, int] = {}
+        if solver.status_name(code) in ("OPTIMAL", "FEASIBLE"):
+            ids = [o.officer_id for o in inst.officers]
+            v = built.ctx.v
+            hint |= {("x", ids[oi], si): int(solver.value(x)) for (oi, si), x in v.x.items()}
+            hint |= {("p", ids[oi], si, g, j): int(solver.value(p)) for (oi, si, g, j), p in v.pres.items()}
+            hint |= {("t", ids[oi], si, g, j): int(solver.value(t)) for (oi, si, g, j), t in v.team.items()}
+        out[team] = hint
+    return out
+
+
+def run_sample(setup: SweepSetup, index: int) -> dict[str, Any]:
+    """Solve one sample of the sweep and return its KPI row (sample, sick officers, status, gap, KPIs)."""
+    from planner.solver.extract import extract_roster, officer_figures, unmet_demand
+    from planner.solver.instance import build_instance
+
+    ids = list(setup.ds.officers["officer_id"])
+    sick = set(sick_officers(ids, setup.rate, setup.seed, index))
+    statuses, rosters, figures, unmet, gaps = [], [], [], [], []
+    for team, tds in _team_datasets(setup.ds):
+        key = (setup.token, team)
+        if key not in _INSTANCES:
+            _INSTANCES.clear() if len(_INSTANCES) > 16 else None
+            _INSTANCES[key] = build_instance(tds, setup.monday)
+        base = _INSTANCES[key]
+        # Sick the whole week = no available hours and no shift: the officer leaves this week's instance.
+        inst = dataclasses.replace(base, officers=[o for o in base.officers if o.officer_id not in sick])
+        if not inst.officers:
+            statuses.append("no_officers")
+            continue
+        built = _sample_model(inst)
+        solver, code = _solve_model(built, setup.time_limit_s, setup.hints.get(team), inst, setup.seed)
+        name = solver.status_name(code)
+        status = {"OPTIMAL": "optimal", "FEASIBLE": "feasible", "INFEASIBLE": "infeasible"}.get(name, "no_solution")
+        statuses.append(status)
+        if status in ("optimal", "feasible"):
+            obj, bound = solver.objective_value, solver.best_objective_bound
+            gaps.append(0.0 if status == "optimal" else abs(obj - bound) / max(abs(obj), 1e-9))
+            roster = extract_roster(inst, built, solver)
+            rosters.append(roster)
+            figures.append(officer_figures(inst, roster))
+            unmet.append(unmet_demand(inst, built, solver))
+    order = ["no_solution", "infeasible", "no_officers", "feasible", "optimal"]
+    status = min(statuses, key=order.index)
+    ok = len(rosters) == len([s for s in statuses if s != "no_officers"]) and rosters
+    roster = pd.concat(rosters, ignore_index=True) if ok else empty_roster()
+    off = pd.concat(figures, ignore_index=True) if ok else pd.DataFrame()
+    un = pd.concat(unmet, ignore_index=True) if ok else pd.DataFrame()
+    row = kpis(setup.ds, status, off, un, roster, max(gaps) if gaps else None)
+    return {"sample": index, "sick": len(sick), "sick_officers": "|".join(sorted(sick)), **row}
+
+
+@dataclass
+class Sweep:
+    """A finished sweep: one KPI row per sample, and the distribution over samples."""
+
+    samples: pd.DataFrame
+    summary: pd.DataFrame
+    params: dict[str, Any]
+
+
+def summarise(samples: pd.DataFrame) -> pd.DataFrame:
+    """P5, P50, P95 and mean of every KPI over the samples that have a roster."""
+    ok = samples[samples["status"].isin(["optimal", "feasible"])]
+    rows = []
+    for key, (label, _unit, _dir) in KPI_COLUMNS.items():
+        vals = pd.to_numeric(ok[key], errors="coerce").dropna()
+        rows.append({"kpi": key, "label": label,
+                     "p5": float(np.percentile(vals, 5)) if len(vals) else math.nan,
+                     "p50": float(np.percentile(vals, 50)) if len(vals) else math.nan,
+                     "p95": float(np.percentile(vals, 95)) if len(vals) else math.nan,
+                     "mean": float(vals.mean()) if len(vals) else math.nan})
+    return pd.DataFrame(rows)
+
+
+def norm_probability(samples: pd.DataFrame) -> float:
+    """Share of samples in which every officer with hours keeps the norm (a sample without a roster fails)."""
+    if len(samples) == 0:
+        return math.nan
+    kept = samples["status"].isin(["optimal", "feasible"]) & (pd.to_numeric(samples["below_norm"]) == 0)
+    return float(kept.mean())
+
+
+def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: int = 1, workers: int = 2,
+              scheduler: str | None = None, time_limit_s: float = DEFAULT_SAMPLE_BUDGET, on_progress: Progress | None = None) -> Sweep:
+    """Monte Carlo over sickness on Dask: each officer is sick the whole week with probability ``rate``.
+
+    Parameters
+    ----------
+    workers
+        Local Dask worker processes (one thread each) when no ``scheduler`` is given.
+    scheduler
+        Address of a running Dask scheduler (``tcp://host:8786``); its workers need ``planner`` installed.
+    time_limit_s
+        Deterministic time budget of one sample's solve (CP-SAT deterministic seconds; about wall seconds on
+        one core), so results are the same for any number of workers.
+    """
+    from distributed import Client, LocalCluster, as_completed
+
+    hints = base_hints(ds, monday, det_time=max(10.0, 5 * time_limit_s), seed=0)
+    setup = SweepSetup(ds, monday, rate, seed, time_limit_s, hints)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout="10s")
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=50)
+        client = Client(cluster)
+    rows = []
+    try:
+        fut_setup = client.scatter(setup, broadcast=True)
+        futures = client.map(run_sample, [fut_setup] * samples, range(samples), pure=False)
+        for done, fut in enumerate(as_completed(futures), start=1):
+            rows.append(fut.result())
+            if on_progress:
+                on_progress(done, samples)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    table = pd.DataFrame(rows).sort_values("sample").reset_index(drop=True)
+    params = {"week": monday.isoformat(), "rate": rate, "samples": samples, "seed": seed,
+              "time_limit_s": time_limit_s, "workers": workers if not scheduler else None, "scheduler": scheduler,
+              "p_norm_kept": norm_probability(table)}
+    return Sweep(table, summarise(table), params)
