@@ -1,0 +1,321 @@
+"""The history store: published roster versions and imported realized hours in one embedded SQLite file.
+
+One file (default ``planner.sqlite`` in the data folder) in WAL mode. Every write is one transaction
+(``BEGIN IMMEDIATE`` ... ``COMMIT``), so a process killed mid-write leaves the store as it was before that
+write: a version or an import batch is stored whole or not at all. Nothing is ever overwritten: publishing a
+week again adds version n + 1; importing realized hours again adds a new batch.
+
+Reading:
+
+- planned hours of a week are those of its **latest published version**;
+- realized hours are read **per officer and week, latest import wins**: for each officer and ISO week the
+  blocks come from the most recent import batch that holds blocks of that officer in that week. A
+  correction file for one officer therefore replaces only that officer's week, and a partial import
+  (one team) does not erase the other teams' realized hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from planner.errors import InputError
+from planner.roster_io import ROSTER_COLUMNS, ROSTER_OPTIONAL, empty_roster
+from planner.timeutil import week_label
+
+STORE_NAME = "planner.sqlite"
+SCHEMA_VERSION = 1
+_BLOCK_COLUMNS = ROSTER_COLUMNS + ROSTER_OPTIONAL  # officer_id, date, start, end, activity, wijk_code, shift, task
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS published (
+    id INTEGER PRIMARY KEY,
+    week TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    published_at TEXT NOT NULL,
+    roster_sha256 TEXT NOT NULL,
+    roster_csv TEXT NOT NULL,
+    inputs_json TEXT NOT NULL,
+    source TEXT NOT NULL,
+    n_blocks INTEGER NOT NULL,
+    UNIQUE (week, version)
+);
+CREATE TABLE IF NOT EXISTS published_blocks (
+    published_id INTEGER NOT NULL REFERENCES published(id),
+    officer_id TEXT NOT NULL, date TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL,
+    activity TEXT NOT NULL, wijk_code TEXT NOT NULL, shift TEXT NOT NULL, task TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS published_blocks_pid ON published_blocks(published_id);
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY,
+    imported_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    weeks_json TEXT NOT NULL,
+    inputs_json TEXT NOT NULL,
+    n_blocks INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS realized_blocks (
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    week TEXT NOT NULL,
+    officer_id TEXT NOT NULL, date TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL,
+    activity TEXT NOT NULL, wijk_code TEXT NOT NULL, shift TEXT NOT NULL, task TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS realized_blocks_week ON realized_blocks(week, officer_id, import_id);
+"""
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """One published roster version of a week."""
+
+    week: str
+    version: int
+    published_at: str
+    roster_sha256: str
+    inputs: dict[str, str]
+    source: str
+    n_blocks: int
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One import of realized hours."""
+
+    batch: int
+    imported_at: str
+    source: str
+    file_sha256: str
+    weeks: tuple[str, ...]
+    n_blocks: int
+
+
+def default_store_path(data_dir: Path) -> Path:
+    """``planner.sqlite`` inside the data folder."""
+    return Path(data_dir) / STORE_NAME
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """The history store (open with :func:`open_store`; use as a context manager)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        """One write transaction; the writer lock is taken at the start so version numbers cannot race."""
+        cur = self._conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT")
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    def publish(self, roster: pd.DataFrame, roster_csv: str, week: str, inputs: dict[str, str],
+                source: str) -> PublishedVersion:
+        """Store ``roster`` as the next version of ``week`` (1, 2, ...); earlier versions stay."""
+        now = _now()
+        digest = sha256_text(roster_csv)
+        rows = _block_rows(roster)
+        with self._write() as cur:
+            (last,) = cur.execute("SELECT COALESCE(MAX(version), 0) FROM published WHERE week = ?", (week,)).fetchone()
+            version = int(last) + 1
+            cur.execute(
+                "INSERT INTO published (week, version, published_at, roster_sha256, roster_csv, inputs_json, source,"
+                " n_blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (week, version, now, digest, roster_csv, json.dumps(inputs, sort_keys=True), source, len(rows)),
+            )
+            pid = cur.lastrowid
+            cur.executemany(
+                'INSERT INTO published_blocks (published_id, officer_id, date, start, "end", activity, wijk_code,'
+                " shift, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(pid, *r) for r in rows],
+            )
+        return PublishedVersion(week, version, now, digest, dict(inputs), source, len(rows))
+
+    def import_realized(self, roster: pd.DataFrame, file_sha256: str, source: str,
+                        inputs: dict[str, str]) -> ImportBatch:
+        """Add realized hours (roster format) as a new import batch."""
+        now = _now()
+        rows = _block_rows(roster)
+        weeks = [_week_of(r[1]) for r in rows]
+        held = tuple(sorted(set(weeks)))
+        with self._write() as cur:
+            cur.execute(
+                "INSERT INTO imports (imported_at, source, file_sha256, weeks_json, inputs_json, n_blocks)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (now, source, file_sha256, json.dumps(list(held)), json.dumps(inputs, sort_keys=True), len(rows)),
+            )
+            bid = cur.lastrowid
+            cur.executemany(
+                'INSERT INTO realized_blocks (import_id, week, officer_id, date, start, "end", activity, wijk_code,'
+                " shift, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(bid, w, *r) for w, r in zip(weeks, rows, strict=True)],
+            )
+        return ImportBatch(int(bid or 0), now, source, file_sha256, held, len(rows))
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    def versions(self, week: str | None = None) -> list[PublishedVersion]:
+        """Every published version (of ``week``), oldest first."""
+        sql = ("SELECT week, version, published_at, roster_sha256, inputs_json, source, n_blocks FROM published"
+               + (" WHERE week = ?" if week else "") + " ORDER BY week, version")
+        return [PublishedVersion(w, v, at, sha, json.loads(inp), src, n)
+                for w, v, at, sha, inp, src, n in self._conn.execute(sql, (week,) if week else ())]
+
+    def imports(self) -> list[ImportBatch]:
+        """Every import batch, oldest first."""
+        return [ImportBatch(i, at, src, sha, tuple(json.loads(wk)), n) for i, at, src, sha, wk, n in
+                self._conn.execute("SELECT id, imported_at, source, file_sha256, weeks_json, n_blocks FROM imports"
+                                   " ORDER BY id")]
+
+    def published_csv(self, week: str, version: int | None = None) -> str | None:
+        """The roster.csv text of a published version (default the latest), exactly as published."""
+        row = self._conn.execute(
+            "SELECT roster_csv FROM published WHERE week = ? " + ("AND version = ?" if version else "")
+            + " ORDER BY version DESC LIMIT 1", (week, version) if version else (week,)).fetchone()
+        return row[0] if row else None
+
+    def latest_published(self, weeks: Iterable[str], tz: ZoneInfo) -> tuple[pd.DataFrame, dict[str, int]]:
+        """Blocks of the latest published version of each week, and {week: version} for the weeks found."""
+        frames, used = [], {}
+        for week in weeks:
+            row = self._conn.execute("SELECT id, version FROM published WHERE week = ? ORDER BY version DESC LIMIT 1",
+                                     (week,)).fetchone()
+            if row is None:
+                continue
+            used[week] = int(row[1])
+            frames.append(self._blocks(
+                'SELECT officer_id, date, start, "end", activity, wijk_code, shift, task FROM published_blocks'
+                " WHERE published_id = ? ORDER BY rowid", (row[0],), tz))
+        return _concat(frames), used
+
+    def realized(self, weeks: Iterable[str], tz: ZoneInfo) -> tuple[pd.DataFrame, dict[str, list[int]]]:
+        """Realized blocks of ``weeks`` (per officer and week the latest import wins), and {week: batches}."""
+        frames, used = [], {}
+        for week in weeks:
+            latest = self._conn.execute(
+                "SELECT officer_id, MAX(import_id) FROM realized_blocks WHERE week = ? GROUP BY officer_id",
+                (week,)).fetchall()
+            if not latest:
+                continue
+            used[week] = sorted({int(b) for _, b in latest})
+            for oid, batch in latest:
+                frames.append(self._blocks(
+                    'SELECT officer_id, date, start, "end", activity, wijk_code, shift, task FROM realized_blocks'
+                    " WHERE week = ? AND officer_id = ? AND import_id = ? ORDER BY rowid", (week, oid, batch), tz))
+        return _concat(frames), used
+
+    def _blocks(self, sql: str, params: tuple[Any, ...], tz: ZoneInfo) -> pd.DataFrame:
+        rows = self._conn.execute(sql, params).fetchall()
+        return pd.DataFrame([
+            {"officer_id": o, "date": dt.date.fromisoformat(d), "start": dt.datetime.fromisoformat(s).astimezone(tz),
+             "end": dt.datetime.fromisoformat(e).astimezone(tz), "activity": a, "wijk_code": w, "shift": sh,
+             "task": t}
+            for o, d, s, e, a, w, sh, t in rows
+        ], columns=_BLOCK_COLUMNS)
+
+
+def open_store(path: Path, *, create: bool = True) -> Store:
+    """Open (or create) the store at ``path`` in WAL mode; a file that is not a store is an InputError."""
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise InputError(path, "does not exist; publish a roster first (planner publish) or give --store")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif path.is_dir():
+        raise InputError(path, "is a folder; expected the store file (e.g. planner.sqlite)")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        (user_version,) = conn.execute("PRAGMA user_version").fetchone()
+        if user_version > SCHEMA_VERSION:
+            raise InputError(path, f"is a store of schema {user_version}; this planner reads up to {SCHEMA_VERSION}")
+        if user_version == 0:
+            tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            if tables:
+                raise InputError(path, "is an SQLite file but not a planner store")
+            # One transaction: another process sees no schema or all of it, never half.
+            conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise InputError(path, "is locked by another planner process; try again") from None
+        raise InputError(path, f"is not a planner store ({exc})") from None
+    except BaseException:
+        conn.close()
+        raise
+    return Store(path, conn)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _week_of(date_iso: str) -> str:
+    d = dt.date.fromisoformat(date_iso)
+    return week_label(d - dt.timedelta(days=d.weekday()))
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _block_rows(roster: pd.DataFrame) -> list[tuple[str, ...]]:
+    out = []
+    for r in roster.to_dict("records"):
+        out.append((
+            str(r["officer_id"]),
+            r["date"].isoformat(),
+            r["start"].isoformat(timespec="minutes"),
+            r["end"].isoformat(timespec="minutes"),
+            str(r["activity"]),
+            _text(r.get("wijk_code")),
+            _text(r.get("shift")),
+            _text(r.get("task")),
+        ))
+    return out
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_roster()
+    return pd.concat(frames, ignore_index=True)
