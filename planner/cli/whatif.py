@@ -1,4 +1,4 @@
-"""CLI: what-if scenarios side by side (planner whatif), sickness sweeps (planner sweep), staffing (planner staffing)."""
+"""CLI: what-if scenarios side by side (planner whatif), sickness sweeps (sweep), staffing levels (staffing)."""
 
 from __future__ import annotations
 

@@ -266,7 +266,8 @@ def norm_probability(samples: pd.DataFrame) -> float:
 
 
 def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: int = 1, workers: int = 2,
-              scheduler: str | None = None, time_limit_s: float = DEFAULT_SAMPLE_BUDGET, on_progress: Progress | None = None) -> Sweep:
+              scheduler: str | None = None, time_limit_s: float = DEFAULT_SAMPLE_BUDGET,
+              base_budget: float | None = None, on_progress: Progress | None = None) -> Sweep:
     """Monte Carlo over sickness on Dask: each officer is sick the whole week with probability ``rate``.
 
     Parameters
@@ -278,10 +279,13 @@ def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: 
     time_limit_s
         Deterministic time budget of one sample's solve (CP-SAT deterministic seconds; about wall seconds on
         one core), so results are the same for any number of workers.
+    base_budget
+        Deterministic budget of the one base solve whose roster every sample starts from (default
+        ``max(10, 5 * time_limit_s)``).
     """
     from distributed import Client, LocalCluster, as_completed
 
-    hints = base_hints(ds, monday, det_time=max(10.0, 5 * time_limit_s), seed=0)
+    hints = base_hints(ds, monday, det_time=base_budget or max(10.0, 5 * time_limit_s), seed=0)
     setup = SweepSetup(ds, monday, rate, seed, time_limit_s, hints)
     cluster = None
     if scheduler:

@@ -543,7 +543,8 @@ def _split(ds: Dataset, s: dict[str, Any], path: Path | None, key: str) -> Datas
     for n, i in enumerate(holders):
         parts = s["into"] if len(holders) == 1 else (s["into"][n % 2],)
         ws = officers.at[i, "wijken"]
-        officers.at[i, "wijken"] = tuple(dict.fromkeys(x for w0 in ws for x in (parts if w0 == s["wijk_code"] else (w0,))))
+        officers.at[i, "wijken"] = tuple(dict.fromkeys(
+            x for w0 in ws for x in (parts if w0 == s["wijk_code"] else (w0,))))
     demand = ds.demand
     if len(demand):
         hit = demand[demand["wijk_code"] == s["wijk_code"]]
