@@ -23,6 +23,8 @@ _WEEKDAY_ALIASES = {
 }
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _HHMM_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+#: Dates outside these years are typing errors (and 0001 or 9999 overflow in time-zone arithmetic).
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
 def parse_week(text: str) -> dt.date:
@@ -31,6 +33,7 @@ def parse_week(text: str) -> dt.date:
     if not m:
         raise ValueError(f"'{text}' is not an ISO week; expected YYYY-Www, e.g. 2027-W03")
     year, week = int(m.group(1)), int(m.group(2))
+    _check_year(year, text)
     try:
         return dt.date.fromisocalendar(year, week, 1)
     except ValueError:
@@ -102,9 +105,15 @@ def parse_datetime(text: str, tz: ZoneInfo) -> dt.datetime:
         value = dt.datetime.fromisoformat(s.replace(" ", "T", 1) if " " in s else s)
     except ValueError:
         raise ValueError(f"'{text}' is not an ISO 8601 date-time; expected YYYY-MM-DDTHH:MM") from None
+    _check_year(value.year, text)
     if value.tzinfo is None:
         value = local(value.date(), value.time(), tz)
     return value.astimezone(tz)
+
+
+def _check_year(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"'{text}' lies in the year {year}; expected a year from {MIN_YEAR} to {MAX_YEAR}")
 
 
 def parse_date(text: str) -> dt.date:
@@ -113,9 +122,11 @@ def parse_date(text: str) -> dt.date:
     try:
         if not re.match(r"^\d{4}-\d{2}-\d{2}$", s):
             raise ValueError
-        return dt.date.fromisoformat(s)
+        value = dt.date.fromisoformat(s)
     except ValueError:
         raise ValueError(f"'{text}' is not an ISO date; expected YYYY-MM-DD") from None
+    _check_year(value.year, text)
+    return value
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
