@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import tomllib
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -191,6 +192,14 @@ class Config:
         return dataclasses.replace(self, **changes)
 
 
+#: Sanity bounds: values beyond them are typing errors and would overflow the solver's integer model.
+MAX_TIME_LIMIT_S = 86_400
+MAX_WORKERS = 1024
+MAX_SEED = 2**31 - 1
+MAX_WEIGHT = 1e6
+_RULE_MAX = {"float": 168, "int": 1000}  # hours within a week; counts
+_RULES_AT_LEAST_1 = {"night_series_length", "max_consecutive_shifts_with_night"}
+
 _TOP_KEYS = {"team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver"}
 
 
@@ -271,12 +280,24 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         raise ConfigError(path, "expected 15, 30 or 60", column="solver.resolution_min")
     if solver.time_limit_s <= 0:
         raise ConfigError(path, "expected a positive number of seconds", column="solver.time_limit_s")
+    if solver.time_limit_s > MAX_TIME_LIMIT_S:
+        raise ConfigError(path, f"{solver.time_limit_s:g} s is more than a day; expected at most "
+                          f"{MAX_TIME_LIMIT_S} s", column="solver.time_limit_s")
+    if not 0 <= solver.workers <= MAX_WORKERS:
+        raise ConfigError(path, f"expected 0 (all cores) to {MAX_WORKERS} threads", column="solver.workers")
+    if not 0 <= solver.seed <= MAX_SEED:
+        raise ConfigError(path, f"expected a whole number from 0 to {MAX_SEED}", column="solver.seed")
     for f in dataclasses.fields(Rules):
-        if getattr(rules, f.name) is not None and f.type != "str" and getattr(rules, f.name) < 0:
-            raise ConfigError(path, "expected a number >= 0", column=f"rules.{f.name}")
+        value = getattr(rules, f.name)
+        if f.type == "str":
+            continue
+        low = 1 if f.name in _RULES_AT_LEAST_1 else 0
+        high = _RULE_MAX.get(f.type, 0) if not f.name.endswith("_minutes_00_06") else 360
+        if not low <= value <= high:
+            raise ConfigError(path, f"{value:g} is out of range; expected {low} to {high}", column=f"rules.{f.name}")
     for f in dataclasses.fields(Weights):
-        if getattr(weights, f.name) < 0:
-            raise ConfigError(path, "expected a number >= 0", column=f"weights.{f.name}")
+        if not 0 <= getattr(weights, f.name) <= MAX_WEIGHT:
+            raise ConfigError(path, f"expected a number from 0 to {MAX_WEIGHT:g}", column=f"weights.{f.name}")
     try:
         parse_hhmm(rules.late_night_end)
     except ValueError as exc:
@@ -303,11 +324,16 @@ def _shifts(value: Any, path: Path | str | None) -> tuple[ShiftType, ...]:
         code = _get(item, "code", str, None, path, where)
         if not code:
             raise ConfigError(path, "is required", column=where + "code")
+        start_text = _get(item, "start", str, None, path, where) or ""
+        end_text = _get(item, "end", str, None, path, where) or ""
         try:
-            start = parse_hhmm(_get(item, "start", str, None, path, where) or "")
-            end = parse_hhmm(_get(item, "end", str, None, path, where) or "")
+            start = parse_hhmm(start_text)
         except ValueError as exc:
-            raise ConfigError(path, str(exc), column=where + "start/end") from None
+            raise ConfigError(path, str(exc), column=where + "start") from None
+        try:
+            end = parse_hhmm(end_text)
+        except ValueError as exc:
+            raise ConfigError(path, str(exc), column=where + "end") from None
         if start == end:
             raise ConfigError(path, "start equals end: a shift of 0 or 24 hours is impossible", column=where + "end")
         if any(s.code == code for s in out):
@@ -344,6 +370,8 @@ def _get(table: dict[str, Any], key: str, typ: type, default: Any, path: Path | 
         value = float(value)
     if typ is not bool and isinstance(value, bool) or not isinstance(value, typ):
         raise ConfigError(path, f"expected {typ.__name__}, got {type(value).__name__} {value!r}", column=prefix + key)
+    if typ is float and not math.isfinite(value):
+        raise ConfigError(path, f"expected a finite number, got {value!r}", column=prefix + key)
     return value
 
 
