@@ -24,7 +24,7 @@ def read_text(path: Path) -> str:
     if size > MAX_INPUT_BYTES:
         raise InputError(path, f"is {size / 1e6:.0f} MB; inputs above {MAX_INPUT_BYTES / 1e6:.0f} MB are refused")
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:
         raise InputError(path, "is not a text file (it holds NUL bytes); expected CSV text")
     try:
         return data.decode("utf-8-sig")
@@ -48,10 +48,7 @@ def read_csv(path: Path, required: list[str], optional: list[str] | None = None)
         raise InputError(path, f"is empty; expected a header with {', '.join(required)}")
     first = text.splitlines()[0]
     sep = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    except csv.Error as exc:
-        raise InputError(path, f"is not valid CSV ({exc})") from None
+    rows, lines = _records(text, sep, path)
     header = [h.strip().lower() for h in rows[0]]
     allowed = set(required) | set(optional or [])
     for name in required:
@@ -68,7 +65,7 @@ def read_csv(path: Path, required: list[str], optional: list[str] | None = None)
                              row=1, column=name)
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
     records = []
-    for i, r in enumerate(rows[1:], start=2):
+    for i, r in zip(lines[1:], rows[1:], strict=True):
         if not any(c.strip() for c in r):
             continue
         if len(r) > len(header) and any(c.strip() for c in r[len(header):]):
@@ -82,6 +79,31 @@ def read_csv(path: Path, required: list[str], optional: list[str] | None = None)
             df[name] = ""
     df = df.loc[:, [c != "" for c in df.columns]]
     return df
+
+
+def _records(text: str, sep: str, path: Path) -> tuple[list[list[str]], list[int]]:
+    """The CSV records and the file line each starts on (a quoted field may span lines)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(path, f"is not valid CSV ({exc}); expected quotes around whole fields, each one "
+                             "closed", row=start) from None
+        rows.append(record)
+        lines.append(start)
+    return rows, lines
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A cell value as an error message quotes it: at most ``limit`` characters."""
+    s = str(text)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 _NUM_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d*\.?\d+([eE][+-]?\d+)?$")
@@ -100,9 +122,9 @@ def parse_number(text: str, path: Path, row: int, column: str, *, minimum: float
         else:
             value = float(s)
     if value is None or math.isnan(value) or math.isinf(value):
-        raise InputError(path, f"'{text}' is not a number", row=row, column=column)
+        raise InputError(path, f"'{shown(text)}' is not a number", row=row, column=column)
     if integer and value != int(value):
-        raise InputError(path, f"'{text}' is not a whole number", row=row, column=column)
+        raise InputError(path, f"'{shown(text)}' is not a whole number", row=row, column=column)
     if minimum is not None and value < minimum:
         raise InputError(path, f"{value:g} is below the minimum {minimum:g}", row=row, column=column)
     if maximum is not None and value > maximum:
@@ -121,4 +143,4 @@ def parse_bool(text: str, path: Path, row: int, column: str) -> bool:
         return True
     if s in _FALSE:
         return False
-    raise InputError(path, f"'{text}' is not yes/no; expected ja/nee, true/false or 1/0", row=row, column=column)
+    raise InputError(path, f"'{shown(text)}' is not yes/no; expected ja/nee, true/false or 1/0", row=row, column=column)
