@@ -151,9 +151,12 @@ def _set_crs(gdf: gpd.GeoDataFrame, path: Path | str, crs: str | None) -> gpd.Ge
     if gdf.crs.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
-            raise GeometryError(path, f"coordinates ({minx:.0f}, {miny:.0f})..({maxx:.0f}, {maxy:.0f}) are not degrees "
-                                f"but the file states {gdf.crs.to_string()}; RD metres without a stated CRS? (GDAL reads a "
-                                "GeoJSON without a crs member as EPSG:4326: add the member or reproject the file)")
+            raise GeometryError(
+                path,
+                f"coordinates ({minx:.0f}, {miny:.0f})..({maxx:.0f}, {maxy:.0f}) are not degrees but the file "
+                f"states {gdf.crs.to_string()}; RD metres without a stated CRS? (GDAL reads a GeoJSON without a "
+                "crs member as EPSG:4326: add the member or reproject the file)",
+            )
     gdf = gdf.to_crs(CRS_RD_NEW)
     minx, miny, maxx, maxy = gdf.total_bounds
     # RD New covers the Netherlands: x 0..300 km, y 289..629 km (with a margin). Lat/lon labelled RD lands far off.
