@@ -60,6 +60,15 @@ class CrossFileError(InputError):
     """Two input files disagree: unknown or duplicate ids, officers whose wijk is not on the map."""
 
 
+class OptionError(PlannerError, ValueError):
+    """A command-line option has an impossible value: names the option and what was expected."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        self.detail = message
+        super().__init__(f"{option}: {message}")
+
+
 class SolverError(PlannerError):
     """The solver could not return a roster (time limit without a solution, interrupted, out of memory)."""
 

@@ -48,6 +48,20 @@ class Plan:
     def has_roster(self) -> bool:
         return all(r.has_roster for r in self.results)
 
+    @property
+    def interrupted(self) -> bool:
+        """Ctrl-C stopped the search (the roster, if any, is the best found so far)."""
+        return any(r.interrupted for r in self.results) or self.status == "interrupted"
+
+    @property
+    def exit_code(self) -> int:
+        """0 a roster; 1 the rules cannot all hold (infeasible); 3 no roster in time; 130 interrupted."""
+        if self.interrupted:
+            return 130
+        if self.has_roster:
+            return 0
+        return 1 if self.status == "infeasible" else 3
+
     def _cat(self, attr: str) -> pd.DataFrame:
         frames = [getattr(r, attr) for r in self.results if len(getattr(r, attr))]
         return pd.concat(frames, ignore_index=True) if frames else (empty_roster() if attr == "roster" else pd.DataFrame())

@@ -95,6 +95,36 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
         err_console.print(f"  ! {line}", markup=False, highlight=False)
 
 
+def week_option(week: str, option: str = "--week") -> dt.date:
+    """The Monday of an ISO week given on the command line; a week that does not exist is one line, exit 2."""
+    from planner.errors import OptionError
+    from planner.timeutil import parse_week
+
+    try:
+        return parse_week(week)
+    except ValueError as exc:
+        raise OptionError(option, str(exc)) from None
+
+
+def solver_options(time_limit: float | None, workers: int | None, seed: int | None,
+                   processes: int | None = None) -> None:
+    """Refuse solver options the solver cannot take (it would fail with model_invalid or a traceback)."""
+    import math
+
+    from planner.config import MAX_SEED, MAX_TIME_LIMIT_S, MAX_WORKERS
+    from planner.errors import OptionError
+
+    if time_limit is not None and not (math.isfinite(time_limit) and 0 < time_limit <= MAX_TIME_LIMIT_S):
+        raise OptionError("--time-limit", f"{time_limit:g} is not a time limit; expected seconds above 0, "
+                          f"at most {MAX_TIME_LIMIT_S}")
+    if workers is not None and not 0 <= workers <= MAX_WORKERS:
+        raise OptionError("--workers", f"{workers} is not a number of threads; expected 0 (all cores) to {MAX_WORKERS}")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise OptionError("--seed", f"{seed} is not a seed; expected a whole number from 0 to {MAX_SEED}")
+    if processes is not None and not 1 <= processes <= MAX_WORKERS:
+        raise OptionError("--processes", f"{processes} is not a number of processes; expected 1 to {MAX_WORKERS}")
+
+
 @app.command()
 def roster(
     data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, optional demand and absences)."),
@@ -129,13 +159,11 @@ def roster(
     from planner.dataset import load_dataset
     from planner.outputs import write_outputs
     from planner.plan import archive_previous, check_out_dir, history_files, load_history, plan_week
-    from planner.timeutil import parse_week, week_days
+    from planner.timeutil import week_days
 
     with user_errors():
-        try:
-            monday = parse_week(week)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--week") from None
+        monday = week_option(week)
+        solver_options(time_limit, workers, seed, processes)
         ds = load_dataset(data_dir)
         check_out_dir(out)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -205,5 +233,11 @@ def roster(
     else:
         print_plan(plan, days, ds.absences)
         console.print(f"written to {out}/", highlight=False)
-    if not plan.has_roster:
-        raise typer.Exit(1 if plan.status == "infeasible" else 3)
+    if plan.interrupted:
+        err_console.print(
+            "interrupted: the best roster found so far was written" if plan.has_roster
+            else "interrupted before any roster was found: roster.csv, roster.xlsx and ics/ were not touched",
+            markup=False, highlight=False,
+        )
+    if plan.exit_code:
+        raise typer.Exit(plan.exit_code)
