@@ -299,7 +299,7 @@ def _text(value: Any) -> str:
 
 
 def _block_rows(roster: pd.DataFrame) -> list[tuple[str, ...]]:
-    out = []
+    out: list[tuple[str, ...]] = []
     for r in roster.to_dict("records"):
         out.append((
             str(r["officer_id"]),

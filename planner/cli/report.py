@@ -16,8 +16,7 @@ def _store_path(store: Path | None, data_dir: Path | None) -> Path:
     if store is not None:
         return store
     if data_dir is None:
-        raise InputError(None, "give --data DATA_DIR (the store is DATA_DIR/planner.sqlite) or --store FILE",
-                         column="--store")
+        raise InputError("--store", "give --data DATA_DIR (the store is DATA_DIR/planner.sqlite) or --store FILE")
     return default_store_path(data_dir)
 
 
@@ -91,13 +90,12 @@ def report(
         kind = (fmt or out.suffix.lstrip(".")).lower()
         kind = {"markdown": "md", "htm": "html"}.get(kind, kind)
         if kind not in FORMATS:
-            raise InputError(None, f"'{fmt or out.suffix or out.name}' is not a report format; expected "
-                             f"{', '.join(FORMATS)}", column="--format")
+            raise InputError("--format", f"'{fmt or out.suffix or out.name}' is not a report format; expected "
+                             f"{', '.join(FORMATS)}")
         if lang not in ("nl", "en"):
-            raise InputError(None, f"'{lang}' is not a language; expected nl or en", column="--lang")
+            raise InputError("--lang", f"'{lang}' is not a language; expected nl or en")
         if fail_under is not None and not 0 < fail_under <= 1:
-            raise InputError(None, f"{fail_under:g} is not a share; expected a number in (0, 1], e.g. 0.8",
-                             column="--fail-under")
+            raise InputError("--fail-under", f"{fail_under:g} is not a share; expected a number in (0, 1], e.g. 0.8")
         if out.is_dir():
             raise InputError(out, "is a folder; expected a file name for --out")
         ds = load_dataset(data_dir)

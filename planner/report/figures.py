@@ -141,11 +141,11 @@ def build_figures(
         For a period that does not parse, an unknown gemeente code, or blocks naming an unknown officer or wijk.
     """
     if lang not in T.LANGS:
-        raise InputError(None, f"'{lang}' is not a language; expected nl or en", column="--lang")
+        raise InputError("--lang", f"'{lang}' is not a language; expected nl or en")
     try:
         first, end = parse_period(period)
     except ValueError as exc:
-        raise InputError(None, str(exc), column="--period") from None
+        raise InputError("--period", str(exc)) from None
     mondays = [first + dt.timedelta(weeks=i) for i in range((end - first).days // 7)]
     cfg = ds.config
     chosen = _chosen_gemeenten(ds, gemeenten)
@@ -659,12 +659,12 @@ def _chosen_gemeenten(ds: Dataset, codes: list[str] | None) -> list[tuple[str, s
     names = {str(c): _txt(n) for c, n in zip(gm["gemeente_code"], gm["gemeente_naam"], strict=True)}
     if not codes:
         return sorted(names.items())
-    out = []
+    out: list[tuple[str, str]] = []
     for c in codes:
         key = c.strip().upper()
         if key not in names:
-            raise InputError(None, f"'{c}' is not a gemeente of the data folder; expected one of "
-                             f"{', '.join(sorted(names))}", column="--gemeente")
+            raise InputError("--gemeente", f"'{c}' is not a gemeente of the data folder; expected one of "
+                             f"{', '.join(sorted(names))}")
         if key not in [k for k, _ in out]:
             out.append((key, names[key]))
     return out

@@ -216,7 +216,8 @@ def to_html(figures: ReportFigures) -> str:
         tables.append({
             "name": t.name,
             "title": _table_title(t, lang),
-            "columns": [{"label": T.label(c.key, lang), "numeric": c.kind in _NUMERIC, "key": c.key} for c in t.columns],
+            "columns": [{"label": T.label(c.key, lang), "numeric": c.kind in _NUMERIC, "key": c.key}
+                        for c in t.columns],
             "rows": [[{"text": T.fmt(r.get(c.key), c.kind, lang), "numeric": c.kind in _NUMERIC,
                        "low": _is_low(r, c.key, c.kind, figures.norm_share), "status": r.get(c.key)
                        if c.kind == "status" else ""} for c in t.columns] for r in t.rows],
@@ -231,4 +232,4 @@ def to_html(figures: ReportFigures) -> str:
 
 def _is_low(row: dict[str, Any], key: str, kind: str, norm: float) -> bool:
     v = row.get(key)
-    return key in ("share_planned", "share_realized") and not T.is_missing(v) and v < norm
+    return key in ("share_planned", "share_realized") and v is not None and not T.is_missing(v) and float(v) < norm

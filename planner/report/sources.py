@@ -72,7 +72,7 @@ def load_sources(ds: Dataset, period: str, roster_files: list[Path], realized_fi
     try:
         first, end = parse_period(period)
     except ValueError as exc:
-        raise InputError(None, str(exc), column="--period") from None
+        raise InputError("--period", str(exc)) from None
     weeks = [week_label(first + dt.timedelta(weeks=i)) for i in range((end - first).days // 7)]
     planned = realized = None
     if roster_files:

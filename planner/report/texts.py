@@ -69,7 +69,8 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 TITLES: dict[str, dict[str, str]] = {
-    "report_municipal": {"nl": "Wijkagenten: rapportage voor de gemeente", "en": "Wijkagenten: report for the municipality"},
+    "report_municipal": {"nl": "Wijkagenten: rapportage voor de gemeente",
+                         "en": "Wijkagenten: report for the municipality"},
     "report_internal": {"nl": "Wijkagenten: interne rapportage (vertrouwelijk)",
                         "en": "Wijkagenten: internal report (confidential)"},
     "verdicts": {"nl": "Oordeel per indicator", "en": "Verdict per indicator"},
