@@ -416,7 +416,10 @@ def absent_whole_week(ds: Dataset, officer_ids: list[str], monday: dt.date) -> D
     ab = ds.absences
     keep = ~(ab["officer_id"].isin(officer_ids) & (ab["start"] < end) & (ab["end"] > start)) if len(ab) else None
     rows = pd.DataFrame([{"officer_id": oid, "start": start, "end": end, "reason": ABSENT_REASON,
-                          "kind": "unavailable", "activity": None, "_row": 0} for oid in officer_ids])
+                          "kind": "unavailable", "activity": None, "hours": np.nan, "_row": 0}
+                         for oid in officer_ids])
+    # Same columns as the loaded absences (the loader may grow optional ones, e.g. explicit hours).
+    rows = rows.reindex(columns=list(dict.fromkeys([*ab.columns, *rows.columns])))
     kept = ab[keep] if keep is not None else ab
     absences = pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
     return dataclasses.replace(ds, absences=absences)
