@@ -220,7 +220,7 @@ def build_figures(
                             key=lambda t: (t == GENERAL_THEME, t))
         for theme in all_themes:
             theme_rows.append({
-                "gemeente_code": code, "theme": theme,
+                "gemeente_code": code, "theme": theme.replace("_", " "),
                 "hours_planned": _hours_or_nan(theme_mins["planned"].get(theme, 0), a["weeks"]["planned"]),
                 "hours_realized": _hours_or_nan(theme_mins["realized"].get(theme, 0), a["weeks"]["realized"]),
             })
