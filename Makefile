@@ -17,8 +17,8 @@ demo: $(VENV)/.installed
 	$(BIN)/planner validate data/demo
 	$(BIN)/planner roster data/demo --week $(WEEK) --out $(OUT) --workers 1
 	$(BIN)/planner check $(OUT)/roster.csv data/demo
-	@if $(BIN)/planner --help | grep -q " map "; then $(BIN)/planner map data/demo --roster $(OUT)/roster.csv --out maps/demo-$(WEEK).html; fi
-	@if $(BIN)/planner --help | grep -q " report "; then $(BIN)/planner report data/demo --period $(WEEK) --roster $(OUT)/roster.csv --format html --out $(OUT)/report-$(WEEK).html; fi
+	$(BIN)/planner map data/demo --roster $(OUT)/roster.csv --out maps/demo-$(WEEK).html
+	$(BIN)/planner report data/demo --period $(WEEK) --roster $(OUT)/roster.csv --out $(OUT)/report-$(WEEK).html
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
