@@ -207,8 +207,13 @@ def load_config(path: Path) -> Config:
     """Read and validate planner.toml; a missing file gives the defaults."""
     if not path.exists():
         return Config()
+    from planner.tables import check_size
+
+    check_size(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ConfigError(path, f"cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise ConfigError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

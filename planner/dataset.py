@@ -14,7 +14,7 @@ import pandas as pd
 from planner.config import CONFIG_NAME, PRIORITY_FACTORS, Config, load_config
 from planner.errors import CrossFileError, InputError
 from planner.geo import find_wijken_file, read_wijken
-from planner.tables import parse_bool, parse_number, read_csv
+from planner.tables import check_size, parse_bool, parse_number, read_csv
 from planner.timeutil import parse_date, parse_datetime, parse_hhmm, parse_weekday
 
 OFFICERS = "officers.csv"
@@ -145,7 +145,14 @@ def _optional(path: Path, files: dict[str, str], loader, empty) -> pd.DataFrame:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Hash of an input file, read in chunks; a CSV above the size limit is refused before it is read."""
+    if path.suffix.lower() in (".csv", ".toml"):
+        check_size(path)
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from None
 
 
 def _apply_population(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:

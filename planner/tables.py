@@ -15,15 +15,24 @@ from planner.errors import InputError
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 
 
-def read_text(path: Path) -> str:
-    """Decode a text file: UTF-8 (BOM allowed) first, then Windows-1252; binary garbage is refused."""
+def check_size(path: Path) -> int:
+    """The size of an input text file; above MAX_INPUT_BYTES (or unreadable) is an InputError."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror})") from None
     if size > MAX_INPUT_BYTES:
         raise InputError(path, f"is {size / 1e6:.0f} MB; inputs above {MAX_INPUT_BYTES / 1e6:.0f} MB are refused")
-    data = path.read_bytes()
+    return size
+
+
+def read_text(path: Path) -> str:
+    """Decode a text file: UTF-8 (BOM allowed) first, then Windows-1252; binary garbage is refused."""
+    check_size(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from None
     if b"\x00" in data:
         raise InputError(path, "is not a text file (it holds NUL bytes); expected CSV text")
     try:
