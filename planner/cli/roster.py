@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,16 @@ def _team_table(plan: Any) -> None:
         u = r.unmet
         pres = float(u.loc[u["kind"] == "presence", "unmet_h"].sum()) if len(u) else 0.0
         team = float(u.loc[u["kind"] != "presence", "unmet_h"].sum()) if len(u) else 0.0
-        t.add_row(str(r.team).replace("[", r"\["), r.status, f"{r.gap:.2%}" if r.gap is not None else "-",
-                  f"{r.runtime_s:.1f}", str(len(r.officers)), str(below), f"{pres:.1f}", f"{team:.1f}")
+        t.add_row(
+            str(r.team).replace("[", r"\["),
+            r.status,
+            f"{r.gap:.2%}" if r.gap is not None else "-",
+            f"{r.runtime_s:.1f}",
+            str(len(r.officers)),
+            str(below),
+            f"{pres:.1f}",
+            f"{team:.1f}",
+        )
     console.print(t)
 
 
@@ -89,8 +98,11 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
             console.print(f"  - [{p.rule}] {p.message}", markup=False, highlight=False)
     for rule, n in shown.items():
         if n > PENALTIES_PER_RULE:
-            console.print(f"  - [{rule}] ... and {n - PENALTIES_PER_RULE} more (all in summary.json)", markup=False,
-                          highlight=False)
+            console.print(
+                f"  - [{rule}] ... and {n - PENALTIES_PER_RULE} more (all in summary.json)",
+                markup=False,
+                highlight=False,
+            )
     for line in plan.explanation:
         err_console.print(f"  ! {line}", markup=False, highlight=False)
 
@@ -106,8 +118,9 @@ def week_option(week: str, option: str = "--week") -> dt.date:
         raise OptionError(option, str(exc)) from None
 
 
-def solver_options(time_limit: float | None, workers: int | None, seed: int | None,
-                   processes: int | None = None) -> None:
+def solver_options(
+    time_limit: float | None, workers: int | None, seed: int | None, processes: int | None = None
+) -> None:
     """Refuse solver options the solver cannot take (it would fail with model_invalid or a traceback)."""
     import math
 
@@ -115,8 +128,9 @@ def solver_options(time_limit: float | None, workers: int | None, seed: int | No
     from planner.errors import OptionError
 
     if time_limit is not None and not (math.isfinite(time_limit) and 0 < time_limit <= MAX_TIME_LIMIT_S):
-        raise OptionError("--time-limit", f"{time_limit:g} is not a time limit; expected seconds above 0, "
-                          f"at most {MAX_TIME_LIMIT_S}")
+        raise OptionError(
+            "--time-limit", f"{time_limit:g} is not a time limit; expected seconds above 0, at most {MAX_TIME_LIMIT_S}"
+        )
     if workers is not None and not 0 <= workers <= MAX_WORKERS:
         raise OptionError("--workers", f"{workers} is not a number of threads; expected 0 (all cores) to {MAX_WORKERS}")
     if seed is not None and not 0 <= seed <= MAX_SEED:
@@ -195,23 +209,7 @@ def roster(
                     highlight=False,
                 )
 
-        if live:
-            with live:
-                plan = plan_week(
-                    ds,
-                    monday,
-                    history=hist,
-                    history_names=names,
-                    time_limit_s=time_limit,
-                    workers=workers,
-                    seed=seed,
-                    processes=processes,
-                    on_progress=on_progress,
-                    on_team=on_team,
-                    pins=pin_df,
-                    allow_breaches=allow_breaches,
-                )
-        else:
+        with live or contextlib.nullcontext():
             plan = plan_week(
                 ds,
                 monday,
@@ -235,9 +233,11 @@ def roster(
         console.print(f"written to {out}/", highlight=False)
     if plan.interrupted:
         err_console.print(
-            "interrupted: the best roster found so far was written" if plan.has_roster
+            "interrupted: the best roster found so far was written"
+            if plan.has_roster
             else "interrupted before any roster was found: roster.csv, roster.xlsx and ics/ were not touched",
-            markup=False, highlight=False,
+            markup=False,
+            highlight=False,
         )
     if plan.exit_code:
         raise typer.Exit(plan.exit_code)

@@ -198,30 +198,14 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             )
         elif t.rule == "changed_shift":
             oi, day = t.ref
-            out.append(
-                Penalty(
-                    t.rule,
-                    inst.officers[oi].officer_id,
-                    1,
-                    "count",
-                    cost,
-                    f"{inst.officers[oi].officer_id}: shift of {day:%a %d %b} changed",
-                )
-            )
+            oid = inst.officers[oi].officer_id
+            out.append(Penalty(t.rule, oid, 1, "count", cost, f"{oid}: shift of {day:%a %d %b} changed"))
         elif t.rule == "breach":
-            rule, oi = t.ref
             from planner.solver.diagnose import rule_words
 
-            out.append(
-                Penalty(
-                    t.rule,
-                    inst.officers[oi].officer_id,
-                    1,
-                    "count",
-                    cost,
-                    f"{inst.officers[oi].officer_id}: breaks {rule_words(inst, rule)}",
-                )
-            )
+            rule, oi = t.ref
+            oid = inst.officers[oi].officer_id
+            out.append(Penalty(t.rule, oid, 1, "count", cost, f"{oid}: breaks {rule_words(inst, rule)}"))
         elif t.rule == "norm_shortfall":
             o = inst.officers[t.ref]
             out.append(

@@ -130,14 +130,18 @@ class Instance:
         return self.ds.config
 
 
+def _applies(row: dict, day: dt.date) -> bool:
+    """A demand row applies to its date, or (without a date) to every day of its weekday."""
+    dated = row["date"] is not None and not pd.isna(row["date"])
+    return row["date"] == day if dated else row["weekday"] == day.weekday()
+
+
 def _demand_windows(ds: Dataset, days: list[dt.date]) -> list[Demand]:
     tz = ds.config.tz
     out: list[Demand] = []
     for r in ds.demand.to_dict("records"):
         for d in days:
-            if (r["date"] is not None and not pd.isna(r["date"]) and r["date"] == d) or (
-                r["weekday"] == d.weekday() and (r["date"] is None or pd.isna(r["date"]))
-            ):
+            if _applies(r, d):
                 s, e = interval(d, r["start"], r["end"], tz)
                 out.append(
                     Demand(
@@ -155,9 +159,7 @@ def _demand_windows(ds: Dataset, days: list[dt.date]) -> list[Demand]:
                 )
     for r in ds.team_demand.to_dict("records"):
         for d in days:
-            if (r["date"] is not None and not pd.isna(r["date"]) and r["date"] == d) or (
-                r["weekday"] == d.weekday() and (r["date"] is None or pd.isna(r["date"]))
-            ):
+            if _applies(r, d):
                 s, e = interval(d, r["start"], r["end"], tz)
                 out.append(
                     Demand(

@@ -128,22 +128,7 @@ def solve_week(
     if pins is not None and len(pins) and check_pins:
         bad = pin_breaches(ds, pins, monday, history)
         if bad:
-            empty = pd.DataFrame()
-            return Result(
-                "infeasible",
-                week_label(monday),
-                team,
-                None,
-                None,
-                None,
-                time.perf_counter() - t0,
-                empty,
-                empty,
-                empty,
-                [],
-                bad,
-                params,
-            )
+            return _no_roster("infeasible", week_label(monday), team, time.perf_counter() - t0, bad, params)
     inst = instance or build_instance(ds, monday, history, pins)
     built = build_model(inst, allow_breaches=allow_breaches)
     if not allow_breaches and not inst.ds.config.solver.plain_model:
@@ -190,7 +175,6 @@ def solve_week(
             interrupted=flag[0],
             progress=log,
         )
-    empty = pd.DataFrame()
     explanation: list[str] = []
     if status == "infeasible":
         from planner.solver.diagnose import explain_infeasible
@@ -201,23 +185,16 @@ def solve_week(
         explanation = ["interrupted before any roster was found"]
     else:
         explanation = [f"no roster found within {params['max_time_in_seconds']:g} s; allow more time with --time-limit"]
-    return Result(
-        status,
-        label,
-        team,
-        None,
-        None,
-        None,
-        time.perf_counter() - t0,
-        empty,
-        empty,
-        empty,
-        [],
-        explanation,
-        params,
-        interrupted=flag[0],
-        progress=log,
-    )
+    result = _no_roster(status, label, team, time.perf_counter() - t0, explanation, params)
+    result.interrupted, result.progress = flag[0], log
+    return result
+
+
+def _no_roster(
+    status: str, week: str, team: str, runtime_s: float, explanation: list[str], params: dict[str, Any]
+) -> Result:
+    empty = pd.DataFrame()
+    return Result(status, week, team, None, None, None, runtime_s, empty, empty, empty, [], explanation, params)
 
 
 #: Checker rules a pinned shift can break on its own (totals such as the norm are the solver's to meet).
