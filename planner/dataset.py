@@ -14,7 +14,7 @@ import pandas as pd
 from planner.config import CONFIG_NAME, PRIORITY_FACTORS, Config, load_config
 from planner.errors import CrossFileError, InputError
 from planner.geo import find_wijken_file, read_wijken
-from planner.tables import check_size, parse_bool, parse_number, read_csv
+from planner.tables import check_size, parse_bool, parse_cell, parse_number, read_csv
 from planner.timeutil import parse_date, parse_datetime, parse_hhmm, parse_weekday
 
 OFFICERS = "officers.csv"
@@ -231,14 +231,8 @@ def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
         oid = r["officer_id"]
         if oid not in ids:
             raise CrossFileError(path, f"officer '{oid}' is not in officers.csv", row=row, column="officer_id")
-        try:
-            start = parse_datetime(r["start"], tz)
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="start") from None
-        try:
-            end = parse_datetime(r["end"], tz)
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="end") from None
+        start = parse_cell(path, row, "start", parse_datetime, r["start"], tz)
+        end = parse_cell(path, row, "end", parse_datetime, r["end"], tz)
         if len(r["end"].strip()) == 10:  # a date alone: the whole day is included
             end = parse_datetime((parse_date(r["end"]) + dt.timedelta(days=1)).isoformat(), tz)
         if end <= start:
@@ -284,14 +278,8 @@ def _day(text: str, path: Path, row: int) -> tuple[int, dt.date | None]:
 
 
 def _window(r: dict[str, str], path: Path, row: int) -> tuple[dt.time, dt.time]:
-    try:
-        start = parse_hhmm(r["start"])
-    except ValueError as exc:
-        raise InputError(path, str(exc), row=row, column="start") from None
-    try:
-        end = parse_hhmm(r["end"])
-    except ValueError as exc:
-        raise InputError(path, str(exc), row=row, column="end") from None
+    start = parse_cell(path, row, "start", parse_hhmm, r["start"])
+    end = parse_cell(path, row, "end", parse_hhmm, r["end"])
     if start == end:
         raise InputError(path, "start equals end; expected a window of less than 24 hours", row=row, column="end")
     return start, end
@@ -354,10 +342,7 @@ def _wishes(path: Path, ids: set[str]) -> pd.DataFrame:
         if r["officer_id"] not in ids:
             raise CrossFileError(path, f"officer '{r['officer_id']}' is not in officers.csv", row=row,
                                  column="officer_id")
-        try:
-            date = parse_date(r["date"])
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="date") from None
+        date = parse_cell(path, row, "date", parse_date, r["date"])
         rows.append({"officer_id": r["officer_id"], "date": date, "_row": row})
     return pd.DataFrame(rows) if rows else _empty_wishes()
 

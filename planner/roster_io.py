@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from planner.errors import InputError
-from planner.tables import read_csv
+from planner.tables import parse_cell, read_csv
 from planner.timeutil import parse_date, parse_datetime
 
 ROSTER_COLUMNS = ["officer_id", "date", "start", "end", "activity", "wijk_code"]
@@ -32,27 +32,19 @@ def read_roster(path: Path, tz: ZoneInfo, activities: set[str] | None = None) ->
         row = int(r["_row"])
         if not r["officer_id"]:
             raise InputError(path, "is empty", row=row, column="officer_id")
-        try:
-            start = parse_datetime(r["start"], tz)
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="start") from None
-        try:
-            end = parse_datetime(r["end"], tz)
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="end") from None
+        start = parse_cell(path, row, "start", parse_datetime, r["start"], tz)
+        end = parse_cell(path, row, "end", parse_datetime, r["end"], tz)
         if end <= start:
             raise InputError(path, "ends at or before it starts", row=row, column="end")
         if end - start > dt.timedelta(hours=24):
             raise InputError(path, "lasts more than 24 hours; expected one block of one shift", row=row,
                              column="end")
-        try:
-            date = parse_date(r["date"]) if r["date"] else start.date()
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="date") from None
+        date = parse_cell(path, row, "date", parse_date, r["date"]) if r["date"] else start.date()
         activity = r["activity"].strip().lower()
         if activities is not None and activity not in activities:
-            raise InputError(path, f"'{r['activity']}' is not an activity; expected one of {', '.join(sorted(activities))}",
-                             row=row, column="activity")
+            known = ", ".join(sorted(activities))
+            raise InputError(path, f"'{r['activity']}' is not an activity; expected one of {known}", row=row,
+                             column="activity")
         rows.append({"officer_id": r["officer_id"], "date": date, "start": start, "end": end, "activity": activity,
                      "wijk_code": r["wijk_code"], "shift": r["shift"], "task": r["task"], "_row": row})
     if not rows:

@@ -6,11 +6,15 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from planner.errors import InputError
+
+T = TypeVar("T")
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 
@@ -139,6 +143,14 @@ def parse_number(text: str, path: Path, row: int, column: str, *, minimum: float
     if maximum is not None and value > maximum:
         raise InputError(path, f"{value:g} is above the maximum {maximum:g}", row=row, column=column)
     return value
+
+
+def parse_cell(path: Path, row: int, column: str, parse: Callable[..., T], *args: Any) -> T:
+    """``parse(*args)``, with a ValueError turned into an InputError naming the file, row and column."""
+    try:
+        return parse(*args)
+    except ValueError as exc:
+        raise InputError(path, str(exc), row=row, column=column) from None
 
 
 _TRUE = {"1", "ja", "j", "yes", "y", "true", "waar", "x"}
