@@ -57,7 +57,9 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
     rows = absences[(absences["officer_id"] == officer_id) & (absences["kind"] == "unavailable")]
     if rows.empty:
         return 0
-    explicit = rows["hours"].notna() if "hours" in rows else pd.Series(False, index=rows.index)
+    if "hours" not in rows:
+        rows = rows.assign(hours=float("nan"))
+    explicit = rows["hours"].notna()
     w0, w1 = day_bounds(monday, cfg)[0], day_bounds(monday + dt.timedelta(days=6), cfg)[1]
     total = 0.0
     for s, e, h in zip(

@@ -161,16 +161,19 @@ def rest_between_shifts(ctx: Ctx) -> None:
 
 
 def weekly_rest(ctx: Ctx) -> None:
-    """Hard rule: an unbroken rest of 36 h in every 7 × 24 h (Arbeidstijdenwet art. 5:5).
+    """Hard rule: an unbroken rest of 36 h at least once in every 7 × 24 h (Arbeidstijdenwet art. 5:5).
 
-    Encoded conservatively: a day d "holds the rest" when no shift starts on d and the gap from the shift of
-    d-1 to the shift of d+1 is at least 36 h; every 7-day window must hold such a day strictly inside it. The
-    checker verifies the exact rolling rule.
+    Encoded by days: day d "holds a rest" when no shift starts on d and the gap from the shift of d-1 to the
+    shift of d+1 is at least 36 h (on the week's last day, to the end of the week: the next week is unknown).
+    Every 7-day window k..k+6 needs such a day in k+1..k+7, i.e. a rest that lies in the window or starts in it
+    (the reading the checker verifies hour by hour; a strict "inside every window" would forbid a plain
+    Monday-to-Friday week, whose weekend straddles the windows that start on Saturday or Sunday).
     """
     need = _minutes(ctx.inst.cfg.rules.weekly_rest_hours)
     if need == 0:
         return  # weekly_rest_hours = 0 switches the rule off
     days = _horizon_days(ctx.inst, 6)
+    horizon_end = day_start(ctx.inst, ctx.inst.monday + dt.timedelta(days=7))
     for oi, items in ctx.v.items.items():
         oid = ctx.inst.officers[oi].officer_id
         rest = {}
@@ -182,12 +185,20 @@ def weekly_rest(ctx: Ctx) -> None:
             before = _on(items, d - dt.timedelta(days=1))
             after = _on(items, d + dt.timedelta(days=1))
             for a in before:
+                if d == days[-1] and minutes_between(a.end, horizon_end) < need:
+                    ctx.require("weekly_rest", oi, r + a.lit <= 1)
                 for b in after:
                     if minutes_between(a.end, b.start) < need:
                         ctx.require("weekly_rest", oi, r + a.lit + b.lit <= 2)
-        for k in days[1:7]:  # windows k .. k+6 that end inside the roster week
-            interior = [rest[k + dt.timedelta(days=i)] for i in range(1, 6)]
-            ctx.require("weekly_rest", oi, sum(interior) >= 1)
+        for k in days[:7]:  # every window k .. k+6 that reaches into the roster week
+            holding = [rest[k + dt.timedelta(days=i)] for i in range(1, 8) if k + dt.timedelta(days=i) in rest]
+            ctx.require("weekly_rest", oi, sum(holding) >= 1)
+
+
+def day_start(inst: Instance, day: dt.date) -> dt.datetime:
+    from planner.timeutil import local
+
+    return local(day, dt.time(0), inst.cfg.tz)
 
 
 def _nights(items: list[Item], day: dt.date) -> list[Any]:
