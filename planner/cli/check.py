@@ -37,18 +37,14 @@ def check(
 
     from planner import atomic
     from planner.checker import RULES, check_roster, checked_weeks, combine_history
+    from planner.cli.roster import week_option
     from planner.dataset import load_dataset
     from planner.errors import InputError
     from planner.roster_io import read_roster
-    from planner.timeutil import parse_week, week_label
+    from planner.timeutil import week_label
 
     with user_errors():
-        mondays = []
-        for w in week:
-            try:
-                mondays.append(parse_week(w))
-            except ValueError as exc:
-                raise typer.BadParameter(str(exc), param_hint="--week") from None
+        mondays = [week_option(w) for w in week]
         ds = load_dataset(data_dir)
         acts = set(ds.config.activities)
         df = read_roster(roster, ds.config.tz, acts)

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from planner.cli._app import app, console, user_errors
+from planner.errors import OptionError
 
 
 @app.command()
@@ -43,11 +44,9 @@ def replan(
         try:
             at = parse_datetime(start, ds.config.tz)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--from") from None
+            raise OptionError("--from", str(exc)) from None
         if out.resolve() == roster_csv.resolve().parent:
-            raise typer.BadParameter(
-                "write the new roster to another folder; the old one is kept as it is", param_hint="--out"
-            )
+            raise OptionError("--out", "write the new roster to another folder; the old one is kept as it is")
         check_out_dir(out)
         extra = None
         if add_demand is not None:
@@ -90,8 +89,8 @@ def replan(
         markup=False,
     )
     console.print(f"written to {out}/", highlight=False)
-    if not plan.has_roster:
-        raise typer.Exit(1)
+    if plan.exit_code:
+        raise typer.Exit(plan.exit_code)
 
 
 @app.command()
@@ -116,7 +115,7 @@ def cover(
             s = parse_datetime(start, ds.config.tz)
             e = parse_datetime(end, ds.config.tz)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
+            raise OptionError("--start/--end", str(exc)) from None
         cands = cover_candidates(ds, old, wijk, s, e)
     if not cands:
         console.print("nobody can take this block without breaking a rule or the norm", highlight=False)

@@ -147,6 +147,7 @@ def solve_week(
     solver.parameters.max_time_in_seconds = params["max_time_in_seconds"]
     solver.parameters.num_workers = params["num_workers"]
     solver.parameters.random_seed = params["random_seed"]
+    solver.parameters.catch_sigint_signal = False  # our handler stops the search and keeps the best roster
     log: list[tuple[float, float, float]] = []
     flag = [False]
     with _stop_on_interrupt(solver, flag):
