@@ -104,12 +104,26 @@ class Absences:
     """Which absence reasons make hours unavailable, and which are work away from the wijk (and as what)."""
 
     unavailable: tuple[str, ...] = (
-        "leave", "verlof", "vakantie", "sick", "ziek", "ziekte", "bijzonder verlof", "compensatie", "ouderschapsverlof",
+        "leave",
+        "verlof",
+        "vakantie",
+        "sick",
+        "ziek",
+        "ziekte",
+        "bijzonder verlof",
+        "compensatie",
+        "ouderschapsverlof",
     )
     work: dict[str, str] = field(
         default_factory=lambda: {
-            "training": "training", "opleiding": "training", "cursus": "training", "ibt": "training",
-            "court": "office", "rechtbank": "office", "office": "office", "overleg": "office",
+            "training": "training",
+            "opleiding": "training",
+            "cursus": "training",
+            "ibt": "training",
+            "court": "office",
+            "rechtbank": "office",
+            "office": "office",
+            "overleg": "office",
         }
     )
 
@@ -117,7 +131,6 @@ class Absences:
 @dataclass(frozen=True)
 class SolverSettings:
     """CP-SAT parameters: time limit, workers (0 = all cores), seed, time resolution in minutes."""
-
 
     time_limit_s: float = 30
     workers: int = 0
@@ -231,8 +244,9 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
     try:
         ZoneInfo(tzname)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(path, f"unknown time zone '{tzname}'; expected e.g. Europe/Amsterdam",
-                          column="team.timezone") from None
+        raise ConfigError(
+            path, f"unknown time zone '{tzname}'; expected e.g. Europe/Amsterdam", column="team.timezone"
+        ) from None
 
     files_t = _table(raw, "files", path)
     _unknown(files_t, {"wijken", "wijken_layer", "wijken_crs"}, path, "files.")
@@ -267,14 +281,19 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
             raise ConfigError(path, "expected a table reason = activity", column="absences.work")
         for reason, act in w.items():
             if act not in activities:
-                raise ConfigError(path, f"unknown activity '{act}'; expected one of {', '.join(activities)}",
-                                  column=f"absences.work.{reason}")
+                raise ConfigError(
+                    path,
+                    f"unknown activity '{act}'; expected one of {', '.join(activities)}",
+                    column=f"absences.work.{reason}",
+                )
         absences = dataclasses.replace(absences, work={k.strip().lower(): v for k, v in w.items()})
 
     rules = _dataclass_table(raw, "rules", Rules, path)
     norm = _dataclass_table(raw, "norm", Norm, path)
     if norm.reading not in ("in", "in_of_voor"):
-        raise ConfigError(path, f"'{norm.reading}' is not a reading; expected 'in' or 'in_of_voor'", column="norm.reading")
+        raise ConfigError(
+            path, f"'{norm.reading}' is not a reading; expected 'in' or 'in_of_voor'", column="norm.reading"
+        )
     if not 0 < norm.share <= 1:
         raise ConfigError(path, f"{norm.share} is not a share; expected a number in (0, 1]", column="norm.share")
     if not 1 <= norm.window_weeks <= 52:
@@ -286,8 +305,11 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
     if solver.time_limit_s <= 0:
         raise ConfigError(path, "expected a positive number of seconds", column="solver.time_limit_s")
     if solver.time_limit_s > MAX_TIME_LIMIT_S:
-        raise ConfigError(path, f"{solver.time_limit_s:g} s is more than a day; expected at most "
-                          f"{MAX_TIME_LIMIT_S} s", column="solver.time_limit_s")
+        raise ConfigError(
+            path,
+            f"{solver.time_limit_s:g} s is more than a day; expected at most {MAX_TIME_LIMIT_S} s",
+            column="solver.time_limit_s",
+        )
     if not 0 <= solver.workers <= MAX_WORKERS:
         raise ConfigError(path, f"expected 0 (all cores) to {MAX_WORKERS} threads", column="solver.workers")
     if not 0 <= solver.seed <= MAX_SEED:
@@ -309,11 +331,24 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         raise ConfigError(path, str(exc), column="rules.late_night_end") from None
     for s in shifts:
         if s.nominal_minutes > rules.max_shift_hours * 60:
-            raise ConfigError(path, f"shift '{s.code}' lasts {s.nominal_minutes / 60:g} h; the law allows at most "
-                              f"{rules.max_shift_hours:g} h", column="shifts")
+            raise ConfigError(
+                path,
+                f"shift '{s.code}' lasts {s.nominal_minutes / 60:g} h; the law allows at most "
+                f"{rules.max_shift_hours:g} h",
+                column="shifts",
+            )
     return Config(
-        team_name=name, timezone=tzname, shifts=shifts, activities=activities, absences=absences, rules=rules,
-        norm=norm, weights=weights, solver=solver, files=files, source=str(path) if path else None,
+        team_name=name,
+        timezone=tzname,
+        shifts=shifts,
+        activities=activities,
+        absences=absences,
+        rules=rules,
+        norm=norm,
+        weights=weights,
+        solver=solver,
+        files=files,
+        source=str(path) if path else None,
     )
 
 
@@ -347,8 +382,9 @@ def _shifts(value: Any, path: Path | str | None) -> tuple[ShiftType, ...]:
     seen: dict[tuple[dt.time, dt.time], str] = {}
     for s in out:
         if (s.start, s.end) in seen:
-            raise ConfigError(path, f"shift '{s.code}' has the same times as '{seen[(s.start, s.end)]}'",
-                              column="shifts")
+            raise ConfigError(
+                path, f"shift '{s.code}' has the same times as '{seen[(s.start, s.end)]}'", column="shifts"
+            )
         seen[(s.start, s.end)] = s.code
     return tuple(out)
 
@@ -363,8 +399,7 @@ def _table(raw: dict[str, Any], key: str, path: Path | str | None) -> dict[str, 
 def _unknown(table: dict[str, Any], allowed: set[str], path: Path | str | None, prefix: str) -> None:
     for key in table:
         if key not in allowed:
-            raise ConfigError(path, f"unknown key; expected one of {', '.join(sorted(allowed))}",
-                              column=prefix + key)
+            raise ConfigError(path, f"unknown key; expected one of {', '.join(sorted(allowed))}", column=prefix + key)
 
 
 def _get(table: dict[str, Any], key: str, typ: type, default: Any, path: Path | str | None, prefix: str) -> Any:

@@ -97,14 +97,18 @@ def normalise_wijken(gdf: gpd.GeoDataFrame, path: Path | str, crs: str | None = 
     out["wijk_code"] = df[code_c].astype("string").str.strip()
     for i, (idx, code) in enumerate(out["wijk_code"].items(), start=1):
         if pd.isna(code) or not _WIJK_CODE_RE.match(str(code)):
-            raise GeometryError(path, f"'{code}' is not a CBS wijk code; expected WK followed by 6 digits",
-                                row=f"feature {i}", column=code_c)
+            raise GeometryError(
+                path,
+                f"'{code}' is not a CBS wijk code; expected WK followed by 6 digits",
+                row=f"feature {i}",
+                column=code_c,
+            )
         del idx
     dup = out["wijk_code"][out["wijk_code"].duplicated()]
     if len(dup):
         pos = list(out["wijk_code"]).index(dup.iloc[0], list(out["wijk_code"]).index(dup.iloc[0]) + 1) + 1
         raise GeometryError(path, f"wijk code '{dup.iloc[0]}' appears twice", row=f"feature {pos}", column=code_c)
-    out["wijk_naam"] = (df[name_c].astype("string").str.strip() if name_c in df.columns else out["wijk_code"])
+    out["wijk_naam"] = df[name_c].astype("string").str.strip() if name_c in df.columns else out["wijk_code"]
     out["wijk_naam"] = out["wijk_naam"].fillna(out["wijk_code"])
     if gm_c and gm_c in df.columns:
         out["gemeente_code"] = df[gm_c].astype("string").str.strip()
@@ -133,8 +137,11 @@ def _detect_schema(gdf: gpd.GeoDataFrame, path: Path | str) -> str:
     for name in ("planner", "new", "old", "generalised"):
         if _SCHEMAS[name][0] in cols:
             return name
-    raise GeometryError(path, "has no wijk code column; expected WK_CODE (CBS up to 2020), wijkcode (CBS "
-                        f"GeoPackage), statcode (CBS gebiedsindelingen) or wijk_code; found {', '.join(map(str, cols))}")
+    raise GeometryError(
+        path,
+        "has no wijk code column; expected WK_CODE (CBS up to 2020), wijkcode (CBS "
+        f"GeoPackage), statcode (CBS gebiedsindelingen) or wijk_code; found {', '.join(map(str, cols))}",
+    )
 
 
 def _set_crs(gdf: gpd.GeoDataFrame, path: Path | str, crs: str | None) -> gpd.GeoDataFrame:
@@ -142,12 +149,17 @@ def _set_crs(gdf: gpd.GeoDataFrame, path: Path | str, crs: str | None) -> gpd.Ge
         try:
             stated = CRS.from_user_input(crs)
         except Exception:
-            raise GeometryError(path, f"'{crs}' is not a CRS; expected e.g. EPSG:28992", column="files.wijken_crs") from None
+            raise GeometryError(
+                path, f"'{crs}' is not a CRS; expected e.g. EPSG:28992", column="files.wijken_crs"
+            ) from None
         if gdf.crs is None:
             gdf = gdf.set_crs(stated)
     if gdf.crs is None:
-        raise GeometryError(path, "has no CRS; CBS files are in EPSG:28992 (RD New): state it in planner.toml as "
-                            "[files] wijken_crs = \"EPSG:28992\"")
+        raise GeometryError(
+            path,
+            "has no CRS; CBS files are in EPSG:28992 (RD New): state it in planner.toml as "
+            '[files] wijken_crs = "EPSG:28992"',
+        )
     if gdf.crs.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
@@ -161,8 +173,11 @@ def _set_crs(gdf: gpd.GeoDataFrame, path: Path | str, crs: str | None) -> gpd.Ge
     minx, miny, maxx, maxy = gdf.total_bounds
     # RD New covers the Netherlands: x 0..300 km, y 289..629 km (with a margin). Lat/lon labelled RD lands far off.
     if not (-10_000 <= minx and maxx <= 310_000 and 280_000 <= miny and maxy <= 640_000):
-        raise GeometryError(path, f"coordinates ({minx:.0f}, {miny:.0f})..({maxx:.0f}, {maxy:.0f}) lie outside "
-                            "the Netherlands in EPSG:28992; is the CRS stated wrongly (lat/lon labelled RD?)")
+        raise GeometryError(
+            path,
+            f"coordinates ({minx:.0f}, {miny:.0f})..({maxx:.0f}, {maxy:.0f}) lie outside "
+            "the Netherlands in EPSG:28992; is the CRS stated wrongly (lat/lon labelled RD?)",
+        )
     return gdf
 
 
@@ -172,13 +187,15 @@ def _check_geometry(gdf: gpd.GeoDataFrame, path: Path | str) -> None:
         if geom is None or geom.is_empty:
             raise GeometryError(path, "has no geometry; expected a polygon", row=where, column="geometry")
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise GeometryError(path, f"is a {geom.geom_type}; expected a Polygon or MultiPolygon", row=where,
-                                column="geometry")
+            raise GeometryError(
+                path, f"is a {geom.geom_type}; expected a Polygon or MultiPolygon", row=where, column="geometry"
+            )
         if not geom.is_valid:
             from shapely.validation import explain_validity
 
-            raise GeometryError(path, f"is not a valid polygon ({explain_validity(geom)})", row=where,
-                                column="geometry")
+            raise GeometryError(
+                path, f"is not a valid polygon ({explain_validity(geom)})", row=where, column="geometry"
+            )
 
 
 def _short(exc: Exception) -> str:

@@ -64,7 +64,9 @@ class Plan:
 
     def _cat(self, attr: str) -> pd.DataFrame:
         frames = [getattr(r, attr) for r in self.results if len(getattr(r, attr))]
-        return pd.concat(frames, ignore_index=True) if frames else (empty_roster() if attr == "roster" else pd.DataFrame())
+        return (
+            pd.concat(frames, ignore_index=True) if frames else (empty_roster() if attr == "roster" else pd.DataFrame())
+        )
 
     @property
     def roster(self) -> pd.DataFrame:
@@ -191,8 +193,12 @@ def plan_week(
     """Solve every team of ``ds`` for the week; teams run in parallel processes when there are several."""
     teams = ds.teams
     hist = history if history is not None else empty_roster()
-    kw: dict[str, Any] = {"time_limit_s": time_limit_s, "workers": workers, "seed": seed,
-                          "allow_breaches": allow_breaches}
+    kw: dict[str, Any] = {
+        "time_limit_s": time_limit_s,
+        "workers": workers,
+        "seed": seed,
+        "allow_breaches": allow_breaches,
+    }
     pin_df = pins if pins is not None else empty_roster()
     results: list[Result] = []
     if len(teams) == 1:
@@ -223,8 +229,7 @@ def plan_week(
                         on_team(results[-1], i, len(jobs))
             results.sort(key=lambda r: r.team)
     params = results[0].params if results else {}
-    return Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share,
-                params)
+    return Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share, params)
 
 
 def check_out_dir(out_dir: Path) -> None:
