@@ -252,7 +252,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
     _unknown(files_t, {"wijken", "wijken_layer", "wijken_crs"}, path, "files.")
     files = Files(**{k: _get(files_t, k, str, None, path, "files.") for k in ("wijken", "wijken_layer", "wijken_crs")})
 
-    shifts = DEFAULT_SHIFTS
+    shifts: tuple[ShiftType, ...] = DEFAULT_SHIFTS
     if "shifts" in raw:
         shifts = _shifts(raw["shifts"], path)
 
@@ -319,7 +319,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         if f.type == "str":
             continue
         low = 1 if f.name in _RULES_AT_LEAST_1 else 0
-        high = _RULE_MAX.get(f.type, 0) if not f.name.endswith("_minutes_00_06") else 360
+        high = _RULE_MAX.get(str(f.type), 0) if not f.name.endswith("_minutes_00_06") else 360
         if not low <= value <= high:
             raise ConfigError(path, f"{value:g} is out of range; expected {low} to {high}", column=f"rules.{f.name}")
     for f in dataclasses.fields(Weights):
@@ -405,7 +405,7 @@ def _unknown(table: dict[str, Any], allowed: set[str], path: Path | str | None, 
 def _get(table: dict[str, Any], key: str, typ: type, default: Any, path: Path | str | None, prefix: str) -> Any:
     if key not in table:
         return default
-    value = table[key]
+    value: Any = table[key]
     if typ is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if typ is not bool and isinstance(value, bool) or not isinstance(value, typ):

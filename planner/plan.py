@@ -88,12 +88,12 @@ class Plan:
     @property
     def objective(self) -> float | None:
         vals = [r.objective for r in self.results]
-        return None if any(v is None for v in vals) else sum(vals)  # type: ignore[misc]
+        return None if any(v is None for v in vals) else sum(v for v in vals if v is not None)
 
     @property
     def bound(self) -> float | None:
         vals = [r.bound for r in self.results]
-        return None if any(v is None for v in vals) else sum(vals)  # type: ignore[misc]
+        return None if any(v is None for v in vals) else sum(v for v in vals if v is not None)
 
     @property
     def gap(self) -> float | None:
@@ -111,7 +111,7 @@ class Plan:
 
 def load_history(files: list[Path], ds: Dataset) -> tuple[pd.DataFrame, list[str]]:
     """Read history rosters (planned or realized, roster format); later files win for the same officer-week."""
-    frames = []
+    frames: list[pd.DataFrame] = []
     names = []
     for f in files:
         df = read_roster(f, ds.config.tz, set(ds.config.activities))

@@ -121,7 +121,7 @@ def cover(
         console.print("nobody can take this block without breaking a rule or the norm", highlight=False)
         raise typer.Exit(1)
     t = Table(title=f"Who can cover {wijk} {s:%a %d %b %H:%M}–{e:%H:%M}")
-    for c in (
+    for col in (
         "officer",
         "name",
         "own wijk",
@@ -131,7 +131,7 @@ def cover(
         "share after",
         "extends a shift",
     ):
-        t.add_column(c)
+        t.add_column(col)
     for c in cands[:top]:
         t.add_row(
             c.officer_id,

@@ -37,7 +37,7 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for oi, o in enumerate(inst.officers):
         primary = o.wijken[0]
-        pieces: list[tuple[dt.datetime, dt.datetime, str, str, str, str]] = []
+        pieces: list[tuple[Any, ...]] = []
         for fb in o.fixed:
             pieces.append((fb.start, fb.end, fb.activity, "", "", fb.reason))
         pinned_rows = [dict(b) for pn in o.pinned for b in pn.blocks]

@@ -63,14 +63,13 @@ def build_model(
     if symmetry and not diagnose:
         break_symmetry(ctx)
     terms: list[Term] = []
-    for name, rule_fn in SOFT_RULES.items():
-        if soft_rules is None or name in soft_rules:
-            terms.extend(rule_fn(ctx))
+    for soft_name, soft_fn in SOFT_RULES.items():
+        if soft_rules is None or soft_name in soft_rules:
+            terms.extend(soft_fn(ctx))
     if allow_breaches:
-        for (rule, oi), lit in ctx.literals.items():
-            terms.append(
-                Term("breach", f"{rule}:{inst.officers[oi].officer_id}", lit.Not(), BREACH_COST, "count", (rule, oi))
-            )
+        for (rule_name, oi), lit in ctx.literals.items():
+            oid = inst.officers[oi].officer_id
+            terms.append(Term("breach", f"{rule_name}:{oid}", lit.Not(), BREACH_COST, "count", (rule_name, oi)))
         for oi, short in ctx.shortfalls.items():
             terms.append(
                 Term("norm_shortfall", inst.officers[oi].officer_id, short, NORM_SHORT_COST_PER_MIN, "min", oi)

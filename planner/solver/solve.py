@@ -154,7 +154,7 @@ def solve_week(
     with _stop_on_interrupt(solver, flag):
         code = solver.solve(built.model, _Callback(on_progress, log))
     status = STATUS.get(code, "no_solution")
-    params |= {"planner": __version__, "ortools": ortools.__version__}
+    params |= {"planner": __version__, "ortools": getattr(ortools, "__version__", "unknown")}
     label = week_label(monday)
     if status in ("optimal", "feasible"):
         roster = extract_roster(inst, built, solver)
