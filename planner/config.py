@@ -410,7 +410,7 @@ def _get(table: dict[str, Any], key: str, typ: type, default: Any, path: Path | 
         value = float(value)
     if typ is not bool and isinstance(value, bool) or not isinstance(value, typ):
         raise ConfigError(path, f"expected {typ.__name__}, got {type(value).__name__} {value!r}", column=prefix + key)
-    if typ is float and not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(path, f"expected a finite number, got {value!r}", column=prefix + key)
     return value
 

