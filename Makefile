@@ -21,6 +21,8 @@ demo: $(VENV)/.installed
 	$(BIN)/planner report data/demo --period $(WEEK) --roster $(OUT)/roster.csv --out $(OUT)/report-$(WEEK).html
 
 test: $(VENV)/.installed
+	$(BIN)/ruff check planner tests
+	$(BIN)/mypy planner
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
