@@ -222,22 +222,29 @@ def build_instance(
     days = week_days(monday)
     demands = _demand_windows(ds, days)
     slots = _slots(ds, days, demands)
-    wishes = ds.wishes
+    wished_dates: dict[str, list[dt.date]] = {}
+    for oid, d in zip(ds.wishes["officer_id"], ds.wishes["date"], strict=True):
+        wished_dates.setdefault(oid, []).append(d)
     officers: list[OfficerWeek] = []
-    unavailable = ds.absences[ds.absences["kind"] == "unavailable"]
+    # Most officers have no absence: look each officer's rows up once instead of filtering the team's per officer.
+    absences_of = dict(tuple(ds.absences.groupby("officer_id", sort=False))) if len(ds.absences) else {}
     for r in ds.officers.to_dict("records"):
         oid = r["officer_id"]
-        leave = leave_minutes(ds.absences, oid, r["contract_hours"], monday, cfg)
-        fixed = fixed_blocks(ds.absences, oid, r["contract_hours"], days, cfg)
-        own_abs = unavailable[unavailable["officer_id"] == oid]
+        mine = absences_of.get(oid)
+        if mine is None:
+            leave, fixed, own_abs = 0, [], mine
+        else:
+            leave = leave_minutes(mine, oid, r["contract_hours"], monday, cfg)
+            fixed = fixed_blocks(mine, oid, r["contract_hours"], days, cfg)
+            own_abs = mine[mine["kind"] == "unavailable"]
         banned = set()
-        for sl in slots:
+        for sl in slots if own_abs is not None and len(own_abs) else ():
             if any(
                 overlap_minutes(sl.start, sl.end, a, b) > 0
                 for a, b in zip(own_abs["start"], own_abs["end"], strict=True)
             ):
                 banned.add((sl.day, sl.code))
-        wished = {days.index(d) for d in wishes.loc[wishes["officer_id"] == oid, "date"] if d in days}
+        wished = {days.index(d) for d in wished_dates.get(oid, ()) if d in days}
         officers.append(
             OfficerWeek(
                 officer_id=oid,
