@@ -40,22 +40,41 @@ def first_run(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def slow_data(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    """The demo at a 15-minute resolution without the group bound: several seconds of search to interrupt."""
+    """The demo at a 15-minute resolution, without the group bound, with ten shift types: a long search to interrupt."""
     root = tmp_path_factory.mktemp("slow") / "demo"
     shutil.copytree(DEMO, root)
     toml = (root / "planner.toml").read_text(encoding="utf-8")
-    toml = toml.replace("resolution_min = 60", "resolution_min = 15").replace("plain_model = false",
-                                                                              "plain_model = true")
+    toml = toml.replace("resolution_min = 60", "resolution_min = 15").replace(
+        "plain_model = false", "plain_model = true"
+    )
     toml = toml.replace("time_limit_s = 30", "time_limit_s = 120")
     assert "resolution_min = 15" in toml and "plain_model = true" in toml
+    # Six more shift types make the search last tens of seconds, so a signal after 1-3 s lands mid-search.
+    extra = "".join(
+        f'[[shifts]]\ncode = "{c}"\nname = "{c}"\nstart = "{a}"\nend = "{b}"\n\n'
+        for c, a, b in (
+            ("V2", "06:00", "14:00"),
+            ("D2", "08:00", "16:00"),
+            ("D3", "10:00", "18:00"),
+            ("L2", "14:00", "22:00"),
+            ("L3", "16:00", "00:00"),
+            ("N2", "22:00", "06:00"),
+        )
+    )
+    first = toml.index("[[shifts]]")
+    toml = toml[:first] + extra + toml[first:]
     (root / "planner.toml").write_text(toml, encoding="utf-8")
     return root
 
 
 def _start_and_signal(data: Path, out: Path, sig: int, after_s: float) -> subprocess.Popen:  # type: ignore[type-arg]
     """Start a second run into ``out``; once it has loaded the data (previous/ appears), wait and signal it."""
-    proc = subprocess.Popen([*CLI, "roster", str(data), "--week", WEEK, "--out", str(out), "--workers", "1", "-q"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*CLI, "roster", str(data), "--week", WEEK, "--out", str(out), "--workers", "1", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 90
     while not (out / "previous").exists():
         assert proc.poll() is None, proc.communicate()
@@ -115,14 +134,16 @@ def test_replan_refuses_to_overwrite_its_input(first_run, tmp_path):
     shutil.copytree(first_run, out)
     before = tree_digest(out)
     for target in (out, out / ".." / "X"):
-        result = invoke(["replan", out / "roster.csv", DEMO, "--absent", "WA0002", "--from", "2027-01-20T07:00",
-                         "--out", target])
+        result = invoke(
+            ["replan", out / "roster.csv", DEMO, "--absent", "WA0002", "--from", "2027-01-20T07:00", "--out", target]
+        )
         assert result.exit_code == 2, result.output
         assert "another folder" in result.output
     assert tree_digest(out) == before
 
 
 # -- privacy: municipal outputs carry no officer names or ids --------------------------------------------------
+
 
 def _officer_names_and_ids() -> list[str]:
     text = (DEMO / "officers.csv").read_text(encoding="utf-8-sig")
