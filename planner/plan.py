@@ -170,9 +170,33 @@ def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
         shutil.copy2(summary, target.with_name(target.stem + ".summary.json"))
 
 
+#: Several teams without --time-limit: this many seconds of solving per process, spread over the teams ...
+RUN_BUDGET_S = 300.0
+#: ... but never less than this per team (a 20-officer team is proven in 1-3 s; see docs/benchmarks.md).
+TEAM_MIN_S = 5.0
+
+
 def _solve_team(args: tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]) -> Result:
     ds, monday, history, kw = args
     return solve_week(ds, monday, history=history, **kw)
+
+
+def _solve_on_dask(
+    scheduler: str, jobs: list[tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]],
+    on_team: Callable[[Result, int, int], None] | None,
+) -> list[Result]:
+    """One task per team on a running Dask scheduler (its workers need planner installed)."""
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    results: list[Result] = []
+    with Client(scheduler, timeout="10s") as client:
+        futures = client.map(_solve_team, jobs, pure=False)
+        for i, fut in enumerate(dask_completed(futures), start=1):
+            results.append(fut.result())
+            if on_team:
+                on_team(results[-1], i, len(jobs))
+    return results
 
 
 def plan_week(
@@ -189,8 +213,14 @@ def plan_week(
     on_team: Callable[[Result, int, int], None] | None = None,
     pins: pd.DataFrame | None = None,
     allow_breaches: bool = False,
+    scheduler: str | None = None,
 ) -> Plan:
-    """Solve every team of ``ds`` for the week; teams run in parallel processes when there are several."""
+    """Solve every team of ``ds`` for the week; teams run in parallel processes when there are several.
+
+    With several teams and no ``time_limit_s``, each team gets ``RUN_BUDGET_S`` spread over the teams that run
+    side by side, at least ``TEAM_MIN_S`` and at most planner.toml's limit (most teams stop earlier, proven).
+    ``scheduler`` (``tcp://host:8786``) sends the teams to a running Dask cluster instead of local processes.
+    """
     teams = ds.teams
     hist = history if history is not None else empty_roster()
     kw: dict[str, Any] = {
@@ -209,13 +239,19 @@ def plan_week(
         nproc = processes or os.cpu_count() or 1
         if workers is None and ds.config.solver.workers == 0:
             kw["workers"] = 1  # one search thread per team when teams run side by side
+        if time_limit_s is None:
+            share = RUN_BUDGET_S * nproc / len(teams)
+            kw["time_limit_s"] = min(ds.config.solver.time_limit_s, max(TEAM_MIN_S, share))
         jobs = []
         for team in teams:
             sub = ds.subset_team(team)
             ids = set(sub.officers["officer_id"])
             team_kw = kw | {"pins": pin_df[pin_df["officer_id"].isin(ids)] if len(pin_df) else None}
             jobs.append((sub, monday, hist[hist["officer_id"].isin(ids)] if len(hist) else hist, team_kw))
-        if nproc <= 1:
+        if scheduler:
+            results += _solve_on_dask(scheduler, jobs, on_team)
+            results.sort(key=lambda r: r.team)
+        elif nproc <= 1:
             for i, job in enumerate(jobs, start=1):
                 results.append(_solve_team(job))
                 if on_team:

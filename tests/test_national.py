@@ -81,3 +81,20 @@ def test_plan_week_in_one_process_matches_the_parallel_objective(region: Path) -
         assert plan.has_roster
         assert check_roster(ds, plan.roster, weeks=[MONDAY]) == []
         assert isinstance(plan.roster, pd.DataFrame)
+
+
+def test_plan_week_on_a_dask_scheduler_plans_every_team(region: Path) -> None:
+    """Tests that --scheduler sends the teams to a Dask cluster and gets the same checked, combined plan back."""
+    from distributed import LocalCluster
+
+    from planner.plan import plan_week
+
+    ds = load_dataset(region)
+    seen: list[int] = []
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        plan = plan_week(ds, MONDAY, time_limit_s=8, workers=1, seed=0, scheduler=cluster.scheduler_address,
+                         on_team=lambda r, i, n: seen.append(i))
+    assert seen == [1, 2, 3]
+    assert [r.team for r in plan.results] == sorted(ds.teams)
+    assert plan.has_roster
+    assert check_roster(ds, plan.roster, weeks=[MONDAY]) == []

@@ -150,7 +150,12 @@ def roster(
         help="Earlier rosters or realized hours (roster format); "
         "repeatable. history/*.csv in the output folder is read too.",
     ),
-    time_limit: float = typer.Option(None, "--time-limit", help="Seconds per team (default: planner.toml, 30)."),
+    time_limit: float = typer.Option(
+        None,
+        "--time-limit",
+        help="Seconds per team (default: planner.toml, 30; with several teams 300 s per process spread over the "
+        "teams, at least 5 s each).",
+    ),
     workers: int = typer.Option(
         None, "--workers", help="CP-SAT search threads (0 = all cores; 1 = byte-identical output for a seed)."
     ),
@@ -166,6 +171,12 @@ def roster(
         False,
         "--allow-breaches",
         help="When the rules cannot all hold, return the roster with the fewest, smallest breaches, each listed.",
+    ),
+    scheduler: str = typer.Option(
+        None,
+        "--scheduler",
+        help="Address of a running Dask scheduler (tcp://host:8786) to solve the teams on; "
+        "its workers need planner installed.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
 ) -> None:
@@ -223,6 +234,7 @@ def roster(
                 on_team=on_team,
                 pins=pin_df,
                 allow_breaches=allow_breaches,
+                scheduler=scheduler,
             )
         days = week_days(monday)
         write_outputs(out, plan, days, ds.absences)
