@@ -1,0 +1,325 @@
+"""One command for every benchmark: writes benchmarks/RESULTS.md (machine, versions, commands, numbers).
+
+    .venv/bin/python benchmarks/run.py            # full run (about 15 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # short run: fewer repeats, a 1,000-officer region for "national"
+
+Each measurement that needs its own process (the national CLI run, the peers) runs as a subprocess, one after
+another, so they never share the machine. Peak memory is the largest resident set of the process and its children,
+sampled with psutil every 0.1 s. Machines are noisy: compare ratios within one RESULTS.md, not across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._region import drop_impossible_absences  # noqa: E402
+from planner.checker import check_roster  # noqa: E402
+from planner.dataset import Dataset, load_dataset  # noqa: E402
+from planner.demo import generate_region  # noqa: E402
+from planner.solver import solve_week  # noqa: E402
+from planner.timeutil import parse_week  # noqa: E402
+
+WEEK = "2027-W03"
+MONDAY = parse_week(WEEK)
+PY = sys.executable
+PLANNER = str(Path(PY).parent / "planner")
+
+
+# --------------------------------------------------------------------------- helpers
+def _machine() -> dict[str, str]:
+    cpu = platform.processor() or "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions = {}
+    for mod in ("ortools", "pandas", "highspy", "timefold", "psutil"):
+        try:
+            from importlib.metadata import version
+
+            versions[mod] = version(mod)
+        except Exception:  # noqa: BLE001 - an optional peer that is absent
+            versions[mod] = "absent"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "cores": str(os.cpu_count()),
+        "memory": f"{psutil.virtual_memory().total / 2**30:.1f} GiB",
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "planner commit": commit.stdout.strip() or "?",
+        **versions,
+    }
+
+
+def _with_solver(ds: Dataset, **changes: Any) -> Dataset:
+    return dataclasses.replace(ds, config=dataclasses.replace(ds.config, solver=dataclasses.replace(
+        ds.config.solver, **changes)))
+
+
+@contextlib.contextmanager
+def _linearization(level: int | None) -> Iterator[None]:
+    """Run solve_week with another CP-SAT linearization level (to show what level 2 gained)."""
+    if level is None:
+        yield
+        return
+    from ortools.sat.python import cp_model
+
+    orig = cp_model.CpSolver.solve
+
+    def solve(self: Any, model: Any, callback: Any = None) -> Any:
+        self.parameters.linearization_level = level
+        return orig(self, model, callback)
+
+    cp_model.CpSolver.solve = solve  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cp_model.CpSolver.solve = orig  # type: ignore[method-assign]
+
+
+def _timed_solves(ds: Dataset, runs: int, workers: int, time_limit: float, level: int | None = None
+                  ) -> dict[str, Any]:
+    times, objs, statuses = [], set(), set()
+    with _linearization(level):
+        for seed in range(runs):
+            r = solve_week(ds, MONDAY, workers=workers, seed=seed, time_limit_s=time_limit)
+            assert not r.has_roster or check_roster(ds, r.roster, weeks=[MONDAY]) == []
+            times.append(r.runtime_s)
+            objs.add(r.objective)
+            statuses.add(r.status)
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+            "objective": sorted(o for o in objs if o is not None), "status": sorted(statuses), "runs": runs}
+
+
+def _run_measured(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
+    """Run a command; wall time and the peak resident set of it and all its children (psutil, 0.1 s)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            peak = max(peak, rss)
+        time.sleep(0.1)
+    out, err = proc.communicate()
+    return {"cmd": " ".join(cmd), "seconds": time.perf_counter() - t0, "peak_gib": peak / 2**30,
+            "rc": proc.returncode, "stdout": out, "stderr": err}
+
+
+def _one_team(src: Path, dst: Path) -> None:
+    """The region in ``src`` as one basisteam: every officer and every team demand in the first team."""
+    shutil.copytree(src, dst)
+    off = pd.read_csv(dst / "officers.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=";")
+    name = sorted(set(off["team"]))[0]
+    off["team"] = name
+    off.to_csv(dst / "officers.csv", index=False, sep=";")
+    td = pd.read_csv(dst / "team_demand.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    td["team"] = name
+    td.to_csv(dst / "team_demand.csv", index=False)
+
+
+def _region(tmp: Path, name: str, officers: int, seed: int = 1) -> tuple[Path, int]:
+    out = tmp / name
+    generate_region(out, officers=officers, seed=seed, week=WEEK)
+    return out, len(drop_impossible_absences(out, WEEK))
+
+
+def _national(data: Path, out: Path, time_limit: float) -> dict[str, Any]:
+    cmd = [PLANNER, "roster", str(data), "--week", WEEK, "--out", str(out), "--time-limit", f"{time_limit:g}",
+           "--quiet"]
+    res = _run_measured(cmd)
+    summary = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() else {}
+    teams = summary.get("teams", [])
+    gaps = [t["gap"] for t in teams if t.get("gap") is not None]
+    statuses: dict[str, int] = {}
+    for t in teams:
+        statuses[t["status"]] = statuses.get(t["status"], 0) + 1
+    res |= {"teams": len(teams), "statuses": statuses, "worst_gap": max(gaps) if gaps else None,
+            "team_s_sum": sum(t["runtime_s"] for t in teams), "team_s_max": max((t["runtime_s"] for t in teams),
+                                                                                  default=0.0)}
+    if res["rc"] == 0:
+        ds = load_dataset(data)
+        from planner.roster_io import read_roster
+
+        roster = read_roster(out / "roster.csv", ds.config.tz, set(ds.config.activities))
+        t0 = time.perf_counter()
+        res["breaches"] = len(check_roster(ds, roster, weeks=[MONDAY]))
+        res["check_s"] = time.perf_counter() - t0
+    return res
+
+
+def _peer(module: str, data: Path, seconds: float) -> dict[str, Any]:
+    r = subprocess.run([PY, "-m", module, str(data), WEEK, f"{seconds:g}"], cwd=ROOT, capture_output=True,
+                       text=True, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        return {"peer": module, "error": (r.stderr.strip().splitlines() or ["no output"])[-1]}
+    return json.loads(lines[-1])
+
+
+# --------------------------------------------------------------------------- report
+def _fmt(v: Any, nd: int = 2) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.{nd}f}"
+    return str(v)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="Fewer repeats and a 1,000-officer 'national' region.")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--national-officers", type=int, default=None)
+    args = ap.parse_args()
+    runs = 3 if args.quick else 5
+    n_nat = args.national_officers or (1000 if args.quick else 3500)
+    lines: list[str] = []
+    say = lines.append
+    t_start = time.perf_counter()
+    machine = _machine()
+    say("# Benchmark results\n")
+    say(f"Written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `{' '.join([Path(PY).name, *sys.argv])}`"
+        f" ({'quick' if args.quick else 'full'} run). Compare ratios within this file, not across machines.\n")
+    say("| machine | |\n|---|---|")
+    for k, v in machine.items():
+        say(f"| {k} | {v} |")
+    say("")
+
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        demo = load_dataset(ROOT / "data" / "demo")
+
+        # 1. the demo team to proven optimum, and what each change gained
+        say("## Demo team (22 officers, 2027-W03) to proven optimum\n")
+        say(f"`solve_week` (build, bounds, solve, read back), median of {runs} seeds, time limit 60 s.\n")
+        say("| variant | workers | median s | min s | max s | status | objective |\n|---|---|---|---|---|---|---|")
+        variants = [
+            ("default (linearization 2, wijk-group bound and hint)", demo, None),
+            ("linearization 1 (before c92214a)", demo, 1),
+            ("linearization 2, plain model (no wijk-group bound/hint)", _with_solver(demo, plain_model=True), None),
+        ]
+        for label, ds, level in variants:
+            for w in (1, 2):
+                m = _timed_solves(ds, runs, w, 60, level)
+                say(f"| {label} | {w} | {m['median_s']:.2f} | {m['min_s']:.2f} | {m['max_s']:.2f} | "
+                    f"{'/'.join(m['status'])} | {', '.join(f'{o:,.0f}' for o in m['objective'])} |")
+                print(lines[-1], flush=True)
+        say("")
+
+        # 2. a 60-officer team
+        r60, dropped60 = _region(tmp, "r60", 60, seed=3)
+        _one_team(r60, tmp / "team60")
+        t60 = load_dataset(tmp / "team60")
+        say("## One team of 60 officers\n")
+        say(f"`planner demo-data --officers 60 --seed 3`, every officer put in one basisteam "
+            f"({len(t60.officers)} officers, {dropped60} officers' impossible absences dropped).\n")
+        say("| variant | workers | median s | min s | max s | status | objective |\n|---|---|---|---|---|---|---|")
+        for w in (1, 2):
+            m = _timed_solves(t60, max(1, runs - 2), w, 60)
+            say(f"| default | {w} | {m['median_s']:.2f} | {m['min_s']:.2f} | {m['max_s']:.2f} | "
+                f"{'/'.join(m['status'])} | {', '.join(f'{o:,.0f}' for o in m['objective'])} |")
+            print(lines[-1], flush=True)
+        say("")
+
+        # 3. peers on the same instances, each in its own process
+        say("## Peers on the same instance, same machine, one after another\n")
+        say("Each peer gets the same model (planner's `build_model` over the same Instance) and one thread. "
+            "`objective` is planner's own objective recomputed from planner's named penalty terms; `breaches` "
+            "is planner's checker on the roster read back through planner's `extract_roster`. CP-SAT here is "
+            "`solve_week` with 1 worker (it stops when the optimum is proven).\n")
+        say("| instance | solver | budget s | wall s | status | objective | proven bound | ratio to CP-SAT | "
+            "breaches |\n|---|---|---|---|---|---|---|---|---|")
+        for inst_name, folder, ds in (("demo (22)", ROOT / "data" / "demo", demo), ("team of 60", tmp / "team60", t60)):
+            for budget in (10, 30):
+                ours = solve_week(ds, MONDAY, workers=1, seed=0, time_limit_s=budget)
+                ob = len(check_roster(ds, ours.roster, weeks=[MONDAY])) if ours.has_roster else None
+                say(f"| {inst_name} | CP-SAT (planner) | {budget} | {ours.runtime_s:.2f} | {ours.status} | "
+                    f"{_fmt(ours.objective, 0)} | {_fmt(ours.bound, 0)} | 1.000 | {_fmt(ob)} |")
+                print(lines[-1], flush=True)
+                peer = _peer("benchmarks.peers.highs_mip", folder, budget)
+                if "error" in peer:
+                    say(f"| {inst_name} | HiGHS MIP | {budget} | - | error: {peer['error']} | - | - | - | - |")
+                else:
+                    ratio = (peer["objective"] / ours.objective) if peer["objective"] and ours.objective else None
+                    say(f"| {inst_name} | HiGHS {peer['version']} MIP | {budget} | {peer['seconds']:.2f} | "
+                        f"{peer['status']} | {_fmt(peer['objective'], 0)} | {_fmt(peer['bound'], 0)} | "
+                        f"{_fmt(ratio, 3)} | {_fmt(peer['breaches'])} |")
+                print(lines[-1], flush=True)
+        say("")
+        say("Timefold Solver for Python (`timefold==1.24.0b0`) installs and imports here and a JDK 17 is present, "
+            "but no Timefold model of these rules was written: a faithful one needs every hard rule "
+            "(rest windows, weekly rest, night series, the norm) and the minute-level demand coverage as "
+            "constraint streams, which did not fit the time box of issue 8. It has no number here rather than "
+            "a number for a different problem. HiGHS is the peer.\n")
+
+        # 4. regions through `planner roster`
+        say("## Regions through `planner roster` (all teams in parallel processes, one combined output)\n")
+        say("| region | officers | teams | dropped | command | wall s | peak GiB | Σ team s | slowest team s | "
+            "statuses | worst gap | checker breaches |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+        r400, d400 = _region(tmp, "r400", 400)
+        rnat, dnat = _region(tmp, "national", n_nat)
+        for name, folder, n, dropped, tl in (("≈400", r400, 400, d400, 5), ("national", rnat, n_nat, dnat, 5)):
+            res = _national(folder, tmp / f"{name}-out", tl)
+            cmd = res["cmd"].replace(str(tmp) + "/", "")
+            say(f"| {name} | {n} | {res['teams']} | {dropped} | `{cmd}` | {res['seconds']:.1f} | "
+                f"{res['peak_gib']:.2f} | {res['team_s_sum']:.0f} | {res['team_s_max']:.1f} | "
+                f"{', '.join(f'{k} {v}' for k, v in sorted(res['statuses'].items()))} | "
+                f"{_fmt(res['worst_gap'] * 100 if res['worst_gap'] is not None else None, 2)} % | "
+                f"{_fmt(res.get('breaches'))} |")
+            print(lines[-1], flush=True)
+            if res["rc"] != 0:
+                say(f"\n`{cmd}` exited {res['rc']}: {res['stderr'][-500:]}\n")
+        say("")
+        say("`dropped`: officers whose generated absences make their week impossible on its own (see "
+            "`benchmarks/_region.py`); their absence rows are removed before the run.\n")
+
+        # 5. map and report for the national region
+        nat_out = tmp / "national-out"
+        say("## Map and report for the national region\n")
+        say("| command | wall s | peak GiB | output MiB | rc |\n|---|---|---|---|---|")
+        for cmd, target in (
+            ([PLANNER, "map", str(rnat), "--roster", str(nat_out / "roster.csv"), "--out", str(tmp / "nl.html")],
+             tmp / "nl.html"),
+            ([PLANNER, "report", str(rnat), "--period", WEEK, "--roster", str(nat_out / "roster.csv"), "--format",
+              "html", "--out", str(tmp / "report.html")], tmp / "report.html"),
+        ):
+            if not (nat_out / "roster.csv").exists():
+                break
+            res = _run_measured(cmd)
+            size = target.stat().st_size / 2**20 if target.exists() else 0.0
+            say(f"| `{res['cmd'].replace(str(tmp) + '/', '')}` | {res['seconds']:.1f} | {res['peak_gib']:.2f} | "
+                f"{size:.1f} | {res['rc']} |")
+            print(lines[-1], flush=True)
+        say("")
+    say(f"Total benchmark time {time.perf_counter() - t_start:.0f} s.")
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()
