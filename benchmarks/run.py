@@ -219,9 +219,9 @@ def main() -> None:
         say(f"`solve_week` (build, bounds, solve, read back), median of {runs} seeds, time limit 60 s.\n")
         say("| variant | workers | median s | min s | max s | status | objective |\n|---|---|---|---|---|---|---|")
         variants = [
-            ("default (linearization 2, wijk-group bound and hint)", demo, None),
-            ("linearization 1 (before c92214a)", demo, 1),
-            ("linearization 2, plain model (no wijk-group bound/hint)", _with_solver(demo, plain_model=True), None),
+            ("default (linearization 2, plain model)", demo, None),
+            ("linearization 1 (before c92214a), wijk-group bound and hint", _with_solver(demo, group_bound=True), 1),
+            ("linearization 2, wijk-group bound and hint", _with_solver(demo, group_bound=True), None),
         ]
         for label, ds, level in variants:
             for w in (1, 2):

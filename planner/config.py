@@ -133,10 +133,10 @@ class SolverSettings:
     """CP-SAT parameters: time limit, workers (0 = all cores), seed, time resolution in minutes."""
 
     time_limit_s: float = 30
-    workers: int = 0
+    workers: int = 1
     seed: int = 0
     resolution_min: int = 60
-    plain_model: bool = False  # True: no group lower bound and hint (for benchmarking what they gain)
+    group_bound: bool = False  # True: add the wijk-group lower bound and hint (helps at linearization 1)
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ _TOML_COMMENTS: dict[str, str] = {
     "workers": "CP-SAT worker threads; 0 = all cores",
     "seed": "CP-SAT random seed (same seed and inputs: same roster)",
     "resolution_min": "time resolution of the roster in minutes: 15, 30 or 60",
-    "plain_model": "true: skip the wijk-group lower bound and hint (only to measure what they gain)",
+    "group_bound": "true: add a lower bound and hint from officers grouped by wijk (slower with the default search)",
 }
 
 
@@ -614,6 +614,14 @@ def _officers(
     return out
 
 
+def _week_fits(contract_h: float, away_h: float, shift_h: float = 8.0, tolerance_h: float = 4.0,
+               share: float = 0.8) -> bool:
+    """Whether whole shifts plus ``away_h`` of work away from the wijk can meet both the contract (within the
+    default tolerance) and the default norm."""
+    return any(abs(k * shift_h + away_h - contract_h) <= tolerance_h and k * shift_h >= share * contract_h
+               for k in range(8))
+
+
 def _absences(
     rng: np.random.Generator, officers: list[dict[str, Any]], monday: dt.date
 ) -> tuple[list[list[str]], dict[str, int]]:
@@ -643,13 +651,18 @@ def _absences(
             lost_days[o["id"]] = weekdays_lost(first, last)
         elif x < 0.28:
             day = monday + dt.timedelta(days=int(rng.integers(0, 5)))
-            if rng.random() < 0.5:
+            whole_day = rng.random() < 0.5
+            hours = float(o["hours"])
+            # Only weeks a roster can hold: a training day of contract/5 hours must leave room for the 80 %
+            # norm in whole 8 h shifts within the contract tolerance (24 h + a day cannot), else the 4 h IBT.
+            if whole_day and _week_fits(hours, hours / 5):
                 rows.append([o["id"], day.isoformat(), day.isoformat(), "training"])
-            else:
+            elif _week_fits(hours, 4.0):
                 rows.append([o["id"], f"{day.isoformat()}T13:00", f"{day.isoformat()}T17:00", "ibt"])
         elif x < 0.31:
             day = monday + dt.timedelta(days=int(rng.integers(0, 5)))
-            rows.append([o["id"], f"{day.isoformat()}T09:00", f"{day.isoformat()}T12:00", "rechtbank"])
+            if _week_fits(float(o["hours"]), 3.0):
+                rows.append([o["id"], f"{day.isoformat()}T09:00", f"{day.isoformat()}T12:00", "rechtbank"])
     rows.sort()
     return rows, lost_days
 

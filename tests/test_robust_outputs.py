@@ -45,10 +45,10 @@ def slow_data(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     shutil.copytree(DEMO, root)
     toml = (root / "planner.toml").read_text(encoding="utf-8")
     toml = toml.replace("resolution_min = 60", "resolution_min = 15").replace(
-        "plain_model = false", "plain_model = true"
+        "group_bound = true", "group_bound = false"
     )
     toml = toml.replace("time_limit_s = 30", "time_limit_s = 120")
-    assert "resolution_min = 15" in toml and "plain_model = true" in toml
+    assert "resolution_min = 15" in toml and "group_bound = false" in toml
     # Six more shift types make the search last tens of seconds, so a signal after 1-3 s lands mid-search.
     extra = "".join(
         f'[[shifts]]\ncode = "{c}"\nname = "{c}"\nstart = "{a}"\nend = "{b}"\n\n'

@@ -131,7 +131,7 @@ def solve_week(
             return _no_roster("infeasible", week_label(monday), team, time.perf_counter() - t0, bad, params)
     inst = instance or build_instance(ds, monday, history, pins)
     built = build_model(inst, allow_breaches=allow_breaches)
-    if not allow_breaches and not inst.ds.config.solver.plain_model:
+    if not allow_breaches and inst.ds.config.solver.group_bound:
         from planner.solver.bounds import add_bounds
 
         add_bounds(inst, built, min(5.0, params["max_time_in_seconds"] / 4), params["random_seed"])
