@@ -238,11 +238,9 @@ def build_instance(
             fixed = fixed_blocks(mine, oid, r["contract_hours"], days, cfg)
             own_abs = mine[mine["kind"] == "unavailable"]
         banned = set()
-        for sl in slots if own_abs is not None and len(own_abs) else ():
-            if any(
-                overlap_minutes(sl.start, sl.end, a, b) > 0
-                for a, b in zip(own_abs["start"], own_abs["end"], strict=True)
-            ):
+        spans = list(zip(own_abs["start"], own_abs["end"], strict=True)) if own_abs is not None else []
+        for sl in slots if spans else ():
+            if any(overlap_minutes(sl.start, sl.end, a, b) > 0 for a, b in spans):
                 banned.add((sl.day, sl.code))
         wished = {days.index(d) for d in wished_dates.get(oid, ()) if d in days}
         officers.append(
