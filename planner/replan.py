@@ -67,8 +67,9 @@ def with_changes(
 ) -> Dataset:
     """The dataset with sickness from ``at`` to the week's end for each absent officer, and added demand.
 
-    The sickness counts the hours of the shifts the officer misses in ``roster`` (as HR counts a sick day as
-    the rostered hours lost), so hours already worked plus hours missed still make the contract week.
+    The sickness takes the rest of the contract week: its hours are the contract hours minus what the officer
+    worked before ``at`` in ``roster``, so the hours already worked are the week's available hours and the
+    contract and the norm hold for what was worked (nothing after ``at`` can change them).
     """
     known = set(ds.officers["officer_id"])
     for oid in absent:
@@ -76,11 +77,14 @@ def with_changes(
             raise InputError("--absent", f"officer '{oid}' is not in officers.csv")
     end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=ds.config.tz)
 
+    contract = dict(zip(ds.officers["officer_id"], ds.officers["contract_hours"], strict=True))
+
     def missed_hours(oid: str) -> float:
         if roster is None:
             return float("nan")
-        mine = roster[(roster["officer_id"] == oid) & (roster["end"] > at)]
-        return sum(minutes_between(max(s, at), e) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
+        mine = roster[(roster["officer_id"] == oid) & (roster["start"] < at)]
+        worked = sum(minutes_between(s, min(e, at)) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
+        return max(0.0, float(contract[oid]) - worked)
 
     rows = [
         {
@@ -118,7 +122,9 @@ def replan_week(
     monday = week_of(roster, source)
     changed_ds = with_changes(ds, absent, at, monday, extra_team_demand, roster)
     pins = frozen_part(roster, at, set(absent))
-    result = solve_week(changed_ds, monday, pins=pins, change_from=roster, check_pins=False, **solve_kw)
+    result = solve_week(
+        changed_ds, monday, pins=pins, change_from=roster, check_pins=False, frozen_before=at, **solve_kw
+    )
     changed, affected = diff_rosters(roster, result.roster) if result.has_roster else (0, [])
     return Replan(result, changed, affected, at, changed_ds)
 

@@ -212,9 +212,15 @@ def _slots(ds: Dataset, days: list[dt.date], demands: list[Demand]) -> list[Slot
 
 
 def build_instance(
-    ds: Dataset, monday: dt.date, history: pd.DataFrame | None = None, pins: pd.DataFrame | None = None
+    ds: Dataset,
+    monday: dt.date,
+    history: pd.DataFrame | None = None,
+    pins: pd.DataFrame | None = None,
+    frozen_before: dt.datetime | None = None,
 ) -> Instance:
     """Compute slots, demand windows and each officer's facts for the ISO week starting ``monday``.
+
+    ``frozen_before``: no new shift may start before this moment (a re-plan leaves the past as it was).
 
     ``history`` holds earlier weeks (roster format); ``pins`` holds blocks of this week to keep exactly.
     """
@@ -242,6 +248,8 @@ def build_instance(
         for sl in slots if spans else ():
             if any(overlap_minutes(sl.start, sl.end, a, b) > 0 for a, b in spans):
                 banned.add((sl.day, sl.code))
+        if frozen_before is not None:
+            banned |= {(sl.day, sl.code) for sl in slots if sl.start < frozen_before}
         wished = {days.index(d) for d in wished_dates.get(oid, ()) if d in days}
         officers.append(
             OfficerWeek(

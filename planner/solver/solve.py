@@ -115,6 +115,7 @@ def solve_week(
     pins: pd.DataFrame | None = None,
     change_from: pd.DataFrame | None = None,
     check_pins: bool = True,
+    frozen_before: dt.datetime | None = None,
 ) -> Result:
     """Solve the week starting ``monday`` for every officer in ``ds`` (one team).
 
@@ -129,7 +130,7 @@ def solve_week(
         bad = pin_breaches(ds, pins, monday, history)
         if bad:
             return _no_roster("infeasible", week_label(monday), team, time.perf_counter() - t0, bad, params)
-    inst = instance or build_instance(ds, monday, history, pins)
+    inst = instance or build_instance(ds, monday, history, pins, frozen_before)
     built = build_model(inst, allow_breaches=allow_breaches)
     if not allow_breaches and inst.ds.config.solver.group_bound:
         from planner.solver.bounds import add_bounds
