@@ -133,7 +133,7 @@ class SolverSettings:
     """CP-SAT parameters: time limit, workers (0 = all cores), seed, time resolution in minutes."""
 
     time_limit_s: float = 30
-    workers: int = 1
+    workers: int = 0
     seed: int = 0
     resolution_min: int = 60
     group_bound: bool = False  # True: add the wijk-group lower bound and hint (helps at linearization 1)

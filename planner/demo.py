@@ -147,7 +147,7 @@ _TOML_COMMENTS: dict[str, str] = {
     "hours_deviation": "per hour a week away from the contract hours",
     "change": "per shift changed when re-planning a published roster",
     "time_limit_s": "CP-SAT time limit in seconds",
-    "workers": "CP-SAT worker threads; 0 = all cores",
+    "workers": "CP-SAT search threads; 0 = auto (1 for a team of up to 30 officers, else all cores)",
     "seed": "CP-SAT random seed (same seed and inputs: same roster)",
     "resolution_min": "time resolution of the roster in minutes: 15, 30 or 60",
     "group_bound": "true: add a lower bound and hint from officers grouped by wijk (slower with the default search)",

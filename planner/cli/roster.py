@@ -157,7 +157,9 @@ def roster(
         "teams, at least 5 s each).",
     ),
     workers: int = typer.Option(
-        None, "--workers", help="CP-SAT search threads (0 = all cores; 1 = byte-identical output for a seed)."
+        None,
+        "--workers",
+        help="CP-SAT search threads (0 = auto: 1 for up to 30 officers, else all cores; 1 = byte-identical output).",
     ),
     seed: int = typer.Option(None, "--seed", help="Random seed of the search (default: planner.toml, 0)."),
     processes: int = typer.Option(None, "--processes", help="Teams solved side by side (default: all cores)."),

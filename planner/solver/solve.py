@@ -90,11 +90,25 @@ def _stop_on_interrupt(solver: cp_model.CpSolver, flag: list[bool]) -> Iterator[
         signal.signal(signal.SIGINT, old)
 
 
+#: Up to this many officers one search thread is fastest (measured: demo 1.4 s with one, 2.0 s with two); above it
+#: CP-SAT's parallel portfolio pays (a team of 60: 49 s with one, 28 s with two). See benchmarks/RESULTS.md.
+ONE_THREAD_UP_TO_OFFICERS = 30
+
+
+def auto_workers(ds: Dataset, workers: int) -> int:
+    """``workers`` as given, or for 0 ("auto"): one thread for a team of up to 30 officers, else every core."""
+    import os
+
+    if workers:
+        return int(workers)
+    return 1 if len(ds.officers) <= ONE_THREAD_UP_TO_OFFICERS else (os.cpu_count() or 1)
+
+
 def solver_parameters(ds: Dataset, time_limit_s: float | None, workers: int | None, seed: int | None) -> dict[str, Any]:
     s = ds.config.solver
     return {
         "max_time_in_seconds": float(time_limit_s if time_limit_s is not None else s.time_limit_s),
-        "num_workers": int(workers if workers is not None else s.workers),
+        "num_workers": auto_workers(ds, workers if workers is not None else s.workers),
         "random_seed": int(seed if seed is not None else s.seed),
         "resolution_min": s.resolution_min,
     }
