@@ -94,24 +94,25 @@ def summary_dict(plan: Any) -> dict[str, Any]:
 def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame:
     """Officers × days with shift codes (or the absence reason), hours and own-wijk share."""
     roster = plan.roster
+    blocks_by: dict[tuple[str, dt.date], list[dict[str, Any]]] = {}
+    for r in roster.to_dict("records"):
+        blocks_by.setdefault((r["officer_id"], r["date"]), []).append(r)
+    away = absences[absences["kind"] == "unavailable"]
+    away_by: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
+    for oid, s, e, reason in zip(away["officer_id"], away["start"], away["end"], away["reason"], strict=True):
+        away_by.setdefault(oid, []).append((s.date(), (e - dt.timedelta(seconds=1)).date(), reason))
     rows = []
     for o in plan.officers.to_dict("records"):
-        mine = roster[roster["officer_id"] == o["officer_id"]] if len(roster) else roster
-        row: dict[str, Any] = {"officer": o["officer_id"], "name": o["name"], "wijk": o["wijken"]}
+        oid = o["officer_id"]
+        row: dict[str, Any] = {"officer": oid, "name": o["name"], "wijk": o["wijken"]}
         for d in days:
-            day = mine[mine["date"] == d] if len(mine) else mine
-            if len(day):
-                code = next((c for c in day["shift"] if c), "") or str(day["activity"].iloc[0])
-                minutes = sum(minutes_between(s, e) for s, e in zip(day["start"], day["end"], strict=True))
+            day = blocks_by.get((oid, d), [])
+            if day:
+                code = next((b["shift"] for b in day if b["shift"]), "") or str(day[0]["activity"])
+                minutes = sum(minutes_between(b["start"], b["end"]) for b in day)
                 row[f"{d:%a %d-%m}"] = f"{code} {minutes / 60:g}h"
             else:
-                ab = absences[(absences["officer_id"] == o["officer_id"]) & (absences["kind"] == "unavailable")]
-                hit = [
-                    r
-                    for s, e, r in zip(ab["start"], ab["end"], ab["reason"], strict=True)
-                    if s.date() <= d < (e - dt.timedelta(seconds=1)).date() + dt.timedelta(days=1)
-                ]
-                row[f"{d:%a %d-%m}"] = hit[0] if hit else ""
+                row[f"{d:%a %d-%m}"] = next((r for first, last, r in away_by.get(oid, []) if first <= d <= last), "")
         row["planned h"] = o["planned_h"]
         row["available h"] = o["available_h"]
         row["own-wijk h"] = o["own_wijk_h"]
