@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 from collections.abc import Callable
@@ -26,7 +27,10 @@ PREVIOUS_DIR = "previous"
 
 @dataclass
 class Plan:
-    """The week's plan over all teams: the combined roster, figures, penalties and each team's result."""
+    """The week's plan over all teams: the combined roster, figures, penalties and each team's result.
+
+    The combined tables are built once (results do not change after planning).
+    """
 
     week: str
     monday: dt.date
@@ -68,15 +72,15 @@ class Plan:
             pd.concat(frames, ignore_index=True) if frames else (empty_roster() if attr == "roster" else pd.DataFrame())
         )
 
-    @property
+    @functools.cached_property
     def roster(self) -> pd.DataFrame:
         return self._cat("roster")
 
-    @property
+    @functools.cached_property
     def officers(self) -> pd.DataFrame:
         return self._cat("officers")
 
-    @property
+    @functools.cached_property
     def unmet(self) -> pd.DataFrame:
         u = self._cat("unmet")
         return u if len(u) else pd.DataFrame(columns=["kind", "unmet_h", "wanted_h"])
