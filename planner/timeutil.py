@@ -191,3 +191,14 @@ def is_night(start: dt.datetime, end: dt.datetime, min_minutes: int = 60) -> boo
             break
         day += dt.timedelta(days=1)
     return total > min_minutes
+
+
+def as_date(value: object) -> dt.date:
+    """A calendar date from a date, a datetime (its own local date) or anything pandas reads as a timestamp."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    import pandas as pd
+
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import pandas as pd
 from planner.dataset import Dataset
 from planner.errors import CrossFileError, InputError
 from planner.hours import available_minutes, leave_minutes
-from planner.timeutil import interval, local, parse_week, week_label
+from planner.timeutil import as_date, interval, local, parse_week, week_label
 
 #: Day-parts of the map, local clock hours [start, end): ochtend 06-12, middag 12-18, avond 18-24, nacht 00-06.
 DAY_PARTS: dict[str, tuple[int, int]] = {
@@ -65,7 +65,7 @@ def roster_monday(roster: pd.DataFrame, week: str | dt.date | None = None) -> dt
             raise InputError(None, str(exc), column="week") from None
     if roster is None or len(roster) == 0:
         raise InputError(None, "the roster is empty; give the week to map (e.g. --week 2027-W03)")
-    first = min(_as_date(d) for d in roster["date"])
+    first = min(as_date(d) for d in roster["date"])
     return first - dt.timedelta(days=first.weekday())
 
 
@@ -73,7 +73,7 @@ def roster_weeks(roster: pd.DataFrame) -> list[str]:
     """The ISO weeks (``2027-W03``) the roster's ``date`` column touches, in order."""
     if roster is None or len(roster) == 0:
         return []
-    return sorted({week_label(_as_date(d)) for d in roster["date"]})
+    return sorted({week_label(as_date(d)) for d in roster["date"]})
 
 
 def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None = None) -> pd.DataFrame:
@@ -160,11 +160,7 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
         ):
             own_min[oid] = own_min.get(oid, 0) + _epoch_min(r["end"]) - _epoch_min(r["start"])
     share: dict[str, float] = {}
-    away = (
-        set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"])
-        if len(ds.absences)
-        else set()
-    )
+    away = set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"]) if len(ds.absences) else set()
     for o in ds.officers.to_dict("records"):
         oid = str(o["officer_id"])
         leave = leave_minutes(ds.absences, oid, o["contract_hours"], monday, cfg) if oid in away else 0
@@ -187,9 +183,7 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
         if v:
             pres = np.array(pres_blocks[c], dtype="int64").reshape(-1, 2)
             seg_s, seg_e, want, have = _steps(pres, np.array(v, dtype="float64"))
-            segs[pos[c]] = list(
-                zip(seg_s.tolist(), seg_e.tolist(), np.minimum(want, have).tolist(), strict=True)
-            )
+            segs[pos[c]] = list(zip(seg_s.tolist(), seg_e.tolist(), np.minimum(want, have).tolist(), strict=True))
     met_all = _stack(segs)
     per_part = {
         part: {
@@ -199,9 +193,7 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
         for part, ivs in parts.items()
     }
     totals = {
-        name: np.bincount(
-            arr[:, 0].astype("int64"), weights=(arr[:, 2] - arr[:, 1]) * arr[:, 3], minlength=len(codes)
-        )
+        name: np.bincount(arr[:, 0].astype("int64"), weights=(arr[:, 2] - arr[:, 1]) * arr[:, 3], minlength=len(codes))
         / 60
         for name, arr in (("presence_h", pres_all), ("demand_h", dem_all), ("met_h", met_all))
     }
@@ -259,7 +251,7 @@ def _week_blocks(roster: pd.DataFrame, monday: dt.date) -> list[dict[str, Any]]:
     if roster is None or len(roster) == 0:
         return []
     end = monday + dt.timedelta(days=7)
-    return [r for r in roster.to_dict("records") if monday <= _as_date(r["date"]) < end]
+    return [r for r in roster.to_dict("records") if monday <= as_date(r["date"]) < end]
 
 
 def _part_intervals(monday: dt.date, tz: Any) -> dict[str, np.ndarray]:
@@ -317,20 +309,8 @@ def _epoch_min(t: Any) -> int:
     return int(pd.Timestamp(t).timestamp() // 60)
 
 
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return pd.Timestamp(value).date()
-
-
 def _text(value: Any) -> str:
-    return (
-        ""
-        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
-        else str(value)
-    )
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else str(value)
 
 
 def _row(r: dict[str, Any]) -> int | None:

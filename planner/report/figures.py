@@ -30,7 +30,7 @@ from planner.dataset import Dataset
 from planner.errors import CrossFileError, InputError
 from planner.hours import available_minutes, leave_minutes, norm_required_minutes
 from planner.report import texts as T
-from planner.timeutil import interval, minutes_between, parse_period, week_label
+from planner.timeutil import as_date, interval, minutes_between, parse_period, week_label
 
 BASES = ("planned", "realized")
 #: Where hours outside the own wijk went; ``voor_wijk`` counts for the norm under the reading "in of voor".
@@ -151,13 +151,15 @@ def build_figures(
     chosen = _chosen_gemeenten(ds, gemeenten)
     chosen_codes = {c for c, _ in chosen}
 
-    blocks = {b: _in_period(_validated(ds, s.blocks), first, end) for b, s in (("planned", planned),
-                                                                                ("realized", realized))}
+    blocks = {
+        b: _in_period(_validated(ds, s.blocks), first, end) for b, s in (("planned", planned), ("realized", realized))
+    }
     officers = _officers(ds)
     team_of = {o["officer_id"]: o["team"] for o in officers}
-    known = {b: {(team_of[str(oid)], _monday(d)) for oid, d in zip(blocks[b]["officer_id"], blocks[b]["date"],
-                                                                       strict=True)}
-             for b in BASES}
+    known = {
+        b: {(team_of[str(oid)], _monday(d)) for oid, d in zip(blocks[b]["officer_id"], blocks[b]["date"], strict=True)}
+        for b in BASES
+    }
     ow = _officer_weeks(ds, officers, blocks, known, mondays)
     presence, themes = _presence_and_themes(ds, blocks)
 
@@ -168,25 +170,36 @@ def build_figures(
     for w in wijk_rows.to_dict("records"):
         code = str(w["wijk_code"])
         team = wijk_team.get(code)
-        weeks_known = {b: sum(1 for m in mondays if ((team, m) in known[b] if team else m in any_known[b]))
-                       for b in BASES}
+        weeks_known = {
+            b: sum(1 for m in mondays if ((team, m) in known[b] if team else m in any_known[b])) for b in BASES
+        }
         acc_wijk[code] = _accumulate(
-            [o for o in officers if code in o["wijken"]], ow, mondays, lambda o: Fraction(1, len(o["wijken"])),
-        ) | {"presence": {b: sum(presence[b].get((code, m), 0) for m in mondays) for b in BASES},
-             "presence_weeks": weeks_known, "inwoners": _num(w["inwoners"]),
-             "themes": {b: themes[b].get(code, {}) for b in BASES}}
+            [o for o in officers if code in o["wijken"]],
+            ow,
+            mondays,
+            lambda o: Fraction(1, len(o["wijken"])),
+        ) | {
+            "presence": {b: sum(presence[b].get((code, m), 0) for m in mondays) for b in BASES},
+            "presence_weeks": weeks_known,
+            "inwoners": _num(w["inwoners"]),
+            "themes": {b: themes[b].get(code, {}) for b in BASES},
+        }
 
     wijk_table_rows = []
     for w in wijk_rows.to_dict("records"):
         a = acc_wijk[str(w["wijk_code"])]
-        presence_week = {b: (Fraction(a["presence"][b]) / a["presence_weeks"][b] if a["presence_weeks"][b] else None)
-                         for b in BASES}
+        presence_week = {
+            b: (Fraction(a["presence"][b]) / a["presence_weeks"][b] if a["presence_weeks"][b] else None) for b in BASES
+        }
         a["presence_week"] = presence_week
-        wijk_table_rows.append({
-            "wijk_code": str(w["wijk_code"]), "wijk_naam": _txt(w["wijk_naam"]),
-            "gemeente_code": str(w["gemeente_code"]),
-            **_area_values(a, a["inwoners"], presence_week),
-        })
+        wijk_table_rows.append(
+            {
+                "wijk_code": str(w["wijk_code"]),
+                "wijk_naam": _txt(w["wijk_naam"]),
+                "gemeente_code": str(w["gemeente_code"]),
+                **_area_values(a, a["inwoners"], presence_week),
+            }
+        )
 
     gm_rows, away_rows, theme_rows, trend_rows, verdicts = [], [], [], [], []
     gm_acc = {}
@@ -196,34 +209,44 @@ def build_figures(
         inwoners = math.nan if not pops or any(math.isnan(p) for p in pops) else float(sum(pops))
         a = _sum_acc([acc_wijk[c] for c in wcodes], mondays)
         per_week = {b: [acc_wijk[c]["presence_week"][b] for c in wcodes] for b in BASES}
-        presence_week = {b: (sum((x for x in v if x is not None), Fraction(0)) if any(x is not None for x in v)
-                             else None) for b, v in per_week.items()}
+        presence_week = {
+            b: (sum((x for x in v if x is not None), Fraction(0)) if any(x is not None for x in v) else None)
+            for b, v in per_week.items()
+        }
         gm_acc[code] = a
         gm_rows.append({"gemeente_code": code, "gemeente_naam": naam, **_area_values(a, inwoners, presence_week)})
         for reason in AWAY_REASONS:
             mins = {b: a["away"][b].get(reason, Fraction(0)) for b in BASES}
             if not any(mins.values()):
                 continue  # a reason with no hours in either basis says nothing
-            away_rows.append({
-                "gemeente_code": code, "reason": reason, "counts_for_norm": cfg.counts_for_norm(reason),
-                "hours_planned": _hours_or_nan(mins["planned"], a["weeks"]["planned"]),
-                "share_of_available_planned": _share(mins["planned"], a["avail"]["planned"]),
-                "hours_realized": _hours_or_nan(mins["realized"], a["weeks"]["realized"]),
-                "share_of_available_realized": _share(mins["realized"], a["avail"]["realized"]),
-            })
+            away_rows.append(
+                {
+                    "gemeente_code": code,
+                    "reason": reason,
+                    "counts_for_norm": cfg.counts_for_norm(reason),
+                    "hours_planned": _hours_or_nan(mins["planned"], a["weeks"]["planned"]),
+                    "share_of_available_planned": _share(mins["planned"], a["avail"]["planned"]),
+                    "hours_realized": _hours_or_nan(mins["realized"], a["weeks"]["realized"]),
+                    "share_of_available_realized": _share(mins["realized"], a["avail"]["realized"]),
+                }
+            )
         theme_mins: dict[str, dict[str, int]] = {b: {} for b in BASES}
         for c in wcodes:
             for b in BASES:
                 for theme, m in acc_wijk[c]["themes"][b].items():
                     theme_mins[b][theme] = theme_mins[b].get(theme, 0) + m
-        all_themes = sorted(set(theme_mins["planned"]) | set(theme_mins["realized"]),
-                            key=lambda t: (t == GENERAL_THEME, t))
+        all_themes = sorted(
+            set(theme_mins["planned"]) | set(theme_mins["realized"]), key=lambda t: (t == GENERAL_THEME, t)
+        )
         for theme in all_themes:
-            theme_rows.append({
-                "gemeente_code": code, "theme": theme.replace("_", " "),
-                "hours_planned": _hours_or_nan(theme_mins["planned"].get(theme, 0), a["weeks"]["planned"]),
-                "hours_realized": _hours_or_nan(theme_mins["realized"].get(theme, 0), a["weeks"]["realized"]),
-            })
+            theme_rows.append(
+                {
+                    "gemeente_code": code,
+                    "theme": theme.replace("_", " "),
+                    "hours_planned": _hours_or_nan(theme_mins["planned"].get(theme, 0), a["weeks"]["planned"]),
+                    "hours_realized": _hours_or_nan(theme_mins["realized"].get(theme, 0), a["weeks"]["realized"]),
+                }
+            )
         trend_rows.extend(_trend(code, naam, a, mondays))
         verdicts.extend(_gemeente_verdicts(code, naam, gm_rows[-1], a, away_rows, trend_rows, cfg, lang))
     if len(chosen) > 1:
@@ -231,53 +254,123 @@ def build_figures(
         all_name = {"nl": "alle gekozen gemeenten", "en": "all chosen municipalities"}[lang]
         trend_rows.extend(_trend(ALL_GEMEENTEN, all_name, total, mondays))
 
-    share_cols = [Column("available_h_planned", "hours"), Column("own_h_planned", "hours"),
-                  Column("share_planned", "share"), Column("available_h_realized", "hours"),
-                  Column("own_h_realized", "hours"), Column("share_realized", "share")]
-    headline = [Column("inwoners", "count"), Column("wijkagenten", "ratio"), Column("fte", "ratio"),
-                Column("fte_per_5000", "ratio"), Column("share_planned", "share"), Column("share_realized", "share"),
-                Column("presence_per_1000_planned", "ratio"), Column("presence_per_1000_realized", "ratio")]
-    hour_cols = [Column("available_h_planned", "hours"), Column("own_h_planned", "hours"),
-                 Column("presence_h_planned", "hours"), Column("available_h_realized", "hours"),
-                 Column("own_h_realized", "hours"), Column("presence_h_realized", "hours")]
+    share_cols = [
+        Column("available_h_planned", "hours"),
+        Column("own_h_planned", "hours"),
+        Column("share_planned", "share"),
+        Column("available_h_realized", "hours"),
+        Column("own_h_realized", "hours"),
+        Column("share_realized", "share"),
+    ]
+    headline = [
+        Column("inwoners", "count"),
+        Column("wijkagenten", "ratio"),
+        Column("fte", "ratio"),
+        Column("fte_per_5000", "ratio"),
+        Column("share_planned", "share"),
+        Column("share_realized", "share"),
+        Column("presence_per_1000_planned", "ratio"),
+        Column("presence_per_1000_realized", "ratio"),
+    ]
+    hour_cols = [
+        Column("available_h_planned", "hours"),
+        Column("own_h_planned", "hours"),
+        Column("presence_h_planned", "hours"),
+        Column("available_h_realized", "hours"),
+        Column("own_h_realized", "hours"),
+        Column("presence_h_realized", "hours"),
+    ]
     tables = [
-        Table("verdicts", [Column("subject"), Column("indicator", "indicator"), Column("status", "status"),
-                           Column("text")], verdicts),
+        Table(
+            "verdicts",
+            [Column("subject"), Column("indicator", "indicator"), Column("status", "status"), Column("text")],
+            verdicts,
+        ),
         Table("gemeenten", [Column("gemeente_code"), Column("gemeente_naam"), *headline], gm_rows),
         Table("hours", [Column("gemeente_code"), Column("gemeente_naam"), *hour_cols], gm_rows),
-        Table("wijken", [Column("wijk_code"), Column("wijk_naam"), Column("gemeente_code"), *headline],
-              wijk_table_rows),
-        Table("themes", [Column("gemeente_code"), Column("theme"), Column("hours_planned", "hours"),
-                         Column("hours_realized", "hours")], theme_rows),
-        Table("away", [Column("gemeente_code"), Column("reason", "reason"), Column("counts_for_norm", "flag"),
-                       Column("hours_planned", "hours"), Column("share_of_available_planned", "share"),
-                       Column("hours_realized", "hours"), Column("share_of_available_realized", "share")],
-              away_rows),
-        Table("trend", [Column("gemeente_code"), Column("gemeente_naam"), Column("week"), *share_cols],
-              trend_rows),
+        Table(
+            "wijken", [Column("wijk_code"), Column("wijk_naam"), Column("gemeente_code"), *headline], wijk_table_rows
+        ),
+        Table(
+            "themes",
+            [
+                Column("gemeente_code"),
+                Column("theme"),
+                Column("hours_planned", "hours"),
+                Column("hours_realized", "hours"),
+            ],
+            theme_rows,
+        ),
+        Table(
+            "away",
+            [
+                Column("gemeente_code"),
+                Column("reason", "reason"),
+                Column("counts_for_norm", "flag"),
+                Column("hours_planned", "hours"),
+                Column("share_of_available_planned", "share"),
+                Column("hours_realized", "hours"),
+                Column("share_of_available_realized", "share"),
+            ],
+            away_rows,
+        ),
+        Table("trend", [Column("gemeente_code"), Column("gemeente_naam"), Column("week"), *share_cols], trend_rows),
     ]
     checked = [(code, b, gm_acc[code]["own"][b], gm_acc[code]["avail"][b]) for code, _ in chosen for b in BASES]
     if internal:
         off_rows, week_rows, checked = _officer_tables(ds, officers, ow, mondays, chosen_codes, cfg, lang, verdicts)
         tables += [
-            Table("officers", [Column("officer_id"), Column("name"), Column("wijken"), Column("team"),
-                               Column("contract_h", "hours"), *share_cols,
-                               Column("weeks_planned", "count"), Column("weeks_below_planned", "count"),
-                               Column("weeks_realized", "count"), Column("weeks_below_realized", "count")],
-                  off_rows),
-            Table("officer_weeks", [Column("officer_id"), Column("name"), Column("week"), Column("contract_h", "hours"),
-                                    Column("leave_h", "hours"), Column("available_h", "hours"),
-                                    Column("worked_h_planned", "hours"), Column("own_h_planned", "hours"),
-                                    Column("share_planned", "share"), Column("below_planned", "flag"),
-                                    Column("worked_h_realized", "hours"), Column("own_h_realized", "hours"),
-                                    Column("share_realized", "share"), Column("below_realized", "flag"),
-                                    *[Column(f"{r}_h", "hours") for r in AWAY_REASONS], Column("basis"),
-                                    Column("why")], week_rows),
+            Table(
+                "officers",
+                [
+                    Column("officer_id"),
+                    Column("name"),
+                    Column("wijken"),
+                    Column("team"),
+                    Column("contract_h", "hours"),
+                    *share_cols,
+                    Column("weeks_planned", "count"),
+                    Column("weeks_below_planned", "count"),
+                    Column("weeks_realized", "count"),
+                    Column("weeks_below_realized", "count"),
+                ],
+                off_rows,
+            ),
+            Table(
+                "officer_weeks",
+                [
+                    Column("officer_id"),
+                    Column("name"),
+                    Column("week"),
+                    Column("contract_h", "hours"),
+                    Column("leave_h", "hours"),
+                    Column("available_h", "hours"),
+                    Column("worked_h_planned", "hours"),
+                    Column("own_h_planned", "hours"),
+                    Column("share_planned", "share"),
+                    Column("below_planned", "flag"),
+                    Column("worked_h_realized", "hours"),
+                    Column("own_h_realized", "hours"),
+                    Column("share_realized", "share"),
+                    Column("below_realized", "flag"),
+                    *[Column(f"{r}_h", "hours") for r in AWAY_REASONS],
+                    Column("basis"),
+                    Column("why"),
+                ],
+                week_rows,
+            ),
         ]
     return ReportFigures(
-        internal=internal, lang=lang, period=period, first_monday=first, weeks=[week_label(m) for m in mondays],
-        norm_share=cfg.norm.share, reading=cfg.norm.reading, gemeenten=chosen,
-        sources={"planned": planned.described, "realized": realized.described}, tables=tables,
+        internal=internal,
+        lang=lang,
+        period=period,
+        first_monday=first,
+        weeks=[week_label(m) for m in mondays],
+        norm_share=cfg.norm.share,
+        reading=cfg.norm.reading,
+        gemeenten=chosen,
+        sources={"planned": planned.described, "realized": realized.described},
+        tables=tables,
         checked_shares=checked,
     )
 
@@ -287,9 +380,16 @@ def build_figures(
 
 
 def _officers(ds: Dataset) -> list[dict[str, Any]]:
-    return [{"officer_id": str(o["officer_id"]), "name": _txt(o["name"]), "wijken": tuple(o["wijken"]),
-             "contract_hours": float(o["contract_hours"]), "team": _txt(o["team"])}
-            for o in ds.officers.to_dict("records")]
+    return [
+        {
+            "officer_id": str(o["officer_id"]),
+            "name": _txt(o["name"]),
+            "wijken": tuple(o["wijken"]),
+            "contract_hours": float(o["contract_hours"]),
+            "team": _txt(o["team"]),
+        }
+        for o in ds.officers.to_dict("records")
+    ]
 
 
 def _category(activity: str, wijk_code: str, own_wijken: tuple[str, ...]) -> str:
@@ -298,20 +398,31 @@ def _category(activity: str, wijk_code: str, own_wijken: tuple[str, ...]) -> str
     return activity if activity in AWAY_REASONS else "other"
 
 
-def _officer_weeks(ds: Dataset, officers: list[dict[str, Any]], blocks: dict[str, pd.DataFrame],
-                   known: dict[str, set[tuple[str, dt.date]]], mondays: list[dt.date]) -> dict[tuple[str, dt.date],
-                                                                                               dict[str, Any]]:
+def _officer_weeks(
+    ds: Dataset,
+    officers: list[dict[str, Any]],
+    blocks: dict[str, pd.DataFrame],
+    known: dict[str, set[tuple[str, dt.date]]],
+    mondays: list[dt.date],
+) -> dict[tuple[str, dt.date], dict[str, Any]]:
     """Per (officer, Monday): leave, available, and per basis whether known, worked, own and minutes by category."""
     cfg = ds.config
     out: dict[tuple[str, dt.date], dict[str, Any]] = {}
-    absent = set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"].astype(str)) \
-        if len(ds.absences) else set()
+    absent = (
+        set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"].astype(str))
+        if len(ds.absences)
+        else set()
+    )
     for o in officers:
         for m in mondays:
-            leave = (leave_minutes(ds.absences, o["officer_id"], o["contract_hours"], m, cfg)
-                     if o["officer_id"] in absent else 0)
+            leave = (
+                leave_minutes(ds.absences, o["officer_id"], o["contract_hours"], m, cfg)
+                if o["officer_id"] in absent
+                else 0
+            )
             out[(o["officer_id"], m)] = {
-                "leave": leave, "avail": available_minutes(o["contract_hours"], leave),
+                "leave": leave,
+                "avail": available_minutes(o["contract_hours"], leave),
                 **{b: {"known": (o["team"], m) in known[b], "worked": 0, "own": 0, "cat": {}} for b in BASES},
             }
     wijken_of = {o["officer_id"]: o["wijken"] for o in officers}
@@ -334,14 +445,18 @@ def _is_own(cfg: Config, activity: str, wijk_code: str, wijken: tuple[str, ...])
     return cfg.counts_for_norm(activity) and (activity != "wijk" or wijk_code in wijken)
 
 
-def _accumulate(officers: list[dict[str, Any]], ow: dict[tuple[str, dt.date], dict[str, Any]],
-                mondays: list[dt.date], weight) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _accumulate(
+    officers: list[dict[str, Any]], ow: dict[tuple[str, dt.date], dict[str, Any]], mondays: list[dt.date], weight
+) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Weighted sums over officers: head count, fte, and per basis available, own, away minutes over known
     weeks, also per week (for the trend)."""
     acc: dict[str, Any] = {
-        "heads": Fraction(0), "fte": Fraction(0),
-        "avail": {b: Fraction(0) for b in BASES}, "own": {b: Fraction(0) for b in BASES},
-        "away": {b: {} for b in BASES}, "weeks": {b: 0 for b in BASES},
+        "heads": Fraction(0),
+        "fte": Fraction(0),
+        "avail": {b: Fraction(0) for b in BASES},
+        "own": {b: Fraction(0) for b in BASES},
+        "away": {b: {} for b in BASES},
+        "weeks": {b: 0 for b in BASES},
         "week": {(b, m): [Fraction(0), Fraction(0)] for b in BASES for m in mondays},
     }
     for o in officers:
@@ -367,12 +482,17 @@ def _accumulate(officers: list[dict[str, Any]], ow: dict[tuple[str, dt.date], di
 
 def _sum_acc(parts: list[dict[str, Any]], mondays: list[dt.date]) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "heads": sum((p["heads"] for p in parts), Fraction(0)), "fte": sum((p["fte"] for p in parts), Fraction(0)),
+        "heads": sum((p["heads"] for p in parts), Fraction(0)),
+        "fte": sum((p["fte"] for p in parts), Fraction(0)),
         "avail": {b: sum((p["avail"][b] for p in parts), Fraction(0)) for b in BASES},
         "own": {b: sum((p["own"][b] for p in parts), Fraction(0)) for b in BASES},
-        "away": {b: {} for b in BASES}, "weeks": {b: max((p["weeks"][b] for p in parts), default=0) for b in BASES},
-        "week": {(b, m): [sum((p["week"][(b, m)][i] for p in parts), Fraction(0)) for i in (0, 1)]
-                 for b in BASES for m in mondays},
+        "away": {b: {} for b in BASES},
+        "weeks": {b: max((p["weeks"][b] for p in parts), default=0) for b in BASES},
+        "week": {
+            (b, m): [sum((p["week"][(b, m)][i] for p in parts), Fraction(0)) for i in (0, 1)]
+            for b in BASES
+            for m in mondays
+        },
         "presence": {b: sum(p.get("presence", {}).get(b, 0) for p in parts) for b in BASES},
     }
     for p in parts:
@@ -400,8 +520,9 @@ def _area_values(a: dict[str, Any], inwoners: float, presence_week: dict[str, Fr
         row[f"presence_h_{b}"] = _h(a["presence"][b]) if presence_week[b] is not None else math.nan
     for b in BASES:
         pw = presence_week[b]
-        row[f"presence_per_1000_{b}"] = (round(float(pw) / 60 / inwoners * 1000, 2)
-                                         if pw is not None and known_pop else math.nan)
+        row[f"presence_per_1000_{b}"] = (
+            round(float(pw) / 60 / inwoners * 1000, 2) if pw is not None and known_pop else math.nan
+        )
     return row
 
 
@@ -436,8 +557,16 @@ def _presence_and_themes(ds: Dataset, blocks: dict[str, pd.DataFrame]) -> tuple[
             continue
         date = r["date"] if r["date"] is not None and not pd.isna(r["date"]) else None
         demand.setdefault(str(r["wijk_code"]), []).append(
-            (int(r["weekday"]), date, r["start"], r["end"], str(r["theme"] or GENERAL_THEME),
-             float(r["priority_factor"]), i))
+            (
+                int(r["weekday"]),
+                date,
+                r["start"],
+                r["end"],
+                str(r["theme"] or GENERAL_THEME),
+                float(r["priority_factor"]),
+                i,
+            )
+        )
     presence: dict[str, dict] = {b: {} for b in BASES}
     themes: dict[str, dict] = {b: {} for b in BASES}
     for b in BASES:
@@ -480,8 +609,16 @@ def _block_themes(start: dt.datetime, end: dt.datetime, rows: list[tuple[Any, ..
 # Verdicts
 
 
-def _gemeente_verdicts(code: str, naam: str, row: dict[str, Any], a: dict[str, Any], away_rows: list[dict[str, Any]],
-                       trend_rows: list[dict[str, Any]], cfg: Config, lang: str) -> list[dict[str, Any]]:
+def _gemeente_verdicts(
+    code: str,
+    naam: str,
+    row: dict[str, Any],
+    a: dict[str, Any],
+    away_rows: list[dict[str, Any]],
+    trend_rows: list[dict[str, Any]],
+    cfg: Config,
+    lang: str,
+) -> list[dict[str, Any]]:
     subject = f"{code} {naam}".strip()
     f = lambda v, k: T.fmt(v, k, lang)  # noqa: E731
     norm = f(cfg.norm.share, "share")
@@ -490,14 +627,18 @@ def _gemeente_verdicts(code: str, naam: str, row: dict[str, Any], a: dict[str, A
     basis = "realized" if a["avail"]["realized"] > 0 else ("planned" if a["avail"]["planned"] > 0 else None)
     if basis is None:
         status = "unknown"
-        text = {"nl": "Geen geplande of gerealiseerde uren in deze periode.",
-                "en": "No planned or realized hours in this period."}[lang]
+        text = {
+            "nl": "Geen geplande of gerealiseerde uren in deze periode.",
+            "en": "No planned or realized hours in this period.",
+        }[lang]
     else:
         ok = a["own"][basis] >= Fraction(cfg.norm.fraction) * a["avail"][basis]
         status = "meets" if ok else "below"
         other = "planned" if basis == "realized" else "realized"
-        reading = {"in": {"nl": "in de eigen wijk", "en": "in the own wijk"},
-                   "in_of_voor": {"nl": "in of voor de eigen wijk", "en": "in or for the own wijk"}}[cfg.norm.reading]
+        reading = {
+            "in": {"nl": "in de eigen wijk", "en": "in the own wijk"},
+            "in_of_voor": {"nl": "in of voor de eigen wijk", "en": "in or for the own wijk"},
+        }[cfg.norm.reading]
         main = f(row[f"share_{basis}"], "share")
         weeks = a["weeks"][basis]
         also = ""
@@ -505,39 +646,47 @@ def _gemeente_verdicts(code: str, naam: str, row: dict[str, Any], a: dict[str, A
             also = f" ({T.title(other, lang)}: {f(row[f'share_{other}'], 'share')})"
         text = {
             "nl": f"{T.title(basis, 'nl').capitalize()} werkten de wijkagenten {main} van hun beschikbare uren "
-                  f"{reading['nl']}{also}, over {weeks} {'week' if weeks == 1 else 'weken'}; de norm is {norm}. "
-                  + ("Dat voldoet." if ok else "Dat is onder de norm."),
+            f"{reading['nl']}{also}, over {weeks} {'week' if weeks == 1 else 'weken'}; de norm is {norm}. "
+            + ("Dat voldoet." if ok else "Dat is onder de norm."),
             "en": f"{T.title(basis, 'en').capitalize()}, the wijkagenten spent {main} of their available hours "
-                  f"{reading['en']}{also}, over {weeks} week{'' if weeks == 1 else 's'}; the norm is {norm}. "
-                  + ("That meets the norm." if ok else "That is below the norm."),
+            f"{reading['en']}{also}, over {weeks} week{'' if weeks == 1 else 's'}; the norm is {norm}. "
+            + ("That meets the norm." if ok else "That is below the norm."),
         }[lang]
     out.append({"subject": subject, "indicator": "own_share", "status": status, "text": text})
     # 2. Officers per 5,000 inhabitants: information, never a breach.
     if math.isnan(row["fte_per_5000"]):
-        text = {"nl": f"{f(row['fte'], 'ratio')} fte wijkagent; het inwonertal is (deels) onbekend, dus geen "
-                      "verhouding per 5.000 inwoners.",
-                "en": f"{f(row['fte'], 'ratio')} fte wijkagent; the population is (partly) unknown, so no ratio "
-                      "per 5,000 inhabitants."}[lang]
+        text = {
+            "nl": f"{f(row['fte'], 'ratio')} fte wijkagent; het inwonertal is (deels) onbekend, dus geen "
+            "verhouding per 5.000 inwoners.",
+            "en": f"{f(row['fte'], 'ratio')} fte wijkagent; the population is (partly) unknown, so no ratio "
+            "per 5,000 inhabitants.",
+        }[lang]
     else:
-        text = {"nl": f"{f(row['fte_per_5000'], 'ratio')} fte wijkagent per 5.000 inwoners "
-                      f"({f(row['fte'], 'ratio')} fte, {f(row['inwoners'], 'count')} inwoners). De Politiewet "
-                      "(art. 38a) vraagt ten minste één wijkagent per 5.000 inwoners landelijk en per eenheid; "
-                      "per gemeente is dit informatie, geen overtreding.",
-                "en": f"{f(row['fte_per_5000'], 'ratio')} fte wijkagent per 5,000 inhabitants "
-                      f"({f(row['fte'], 'ratio')} fte, {f(row['inwoners'], 'count')} inhabitants). The Police Act "
-                      "(art. 38a) asks for at least one wijkagent per 5,000 inhabitants nationally and per unit; "
-                      "per municipality this is information, not a breach."}[lang]
+        text = {
+            "nl": f"{f(row['fte_per_5000'], 'ratio')} fte wijkagent per 5.000 inwoners "
+            f"({f(row['fte'], 'ratio')} fte, {f(row['inwoners'], 'count')} inwoners). De Politiewet "
+            "(art. 38a) vraagt ten minste één wijkagent per 5.000 inwoners landelijk en per eenheid; "
+            "per gemeente is dit informatie, geen overtreding.",
+            "en": f"{f(row['fte_per_5000'], 'ratio')} fte wijkagent per 5,000 inhabitants "
+            f"({f(row['fte'], 'ratio')} fte, {f(row['inwoners'], 'count')} inhabitants). The Police Act "
+            "(art. 38a) asks for at least one wijkagent per 5,000 inhabitants nationally and per unit; "
+            "per municipality this is information, not a breach.",
+        }[lang]
     out.append({"subject": subject, "indicator": "per_5000", "status": "info", "text": text})
     # 3. Presence per 1,000 inhabitants.
     pr, pp = row["presence_per_1000_realized"], row["presence_per_1000_planned"]
     if math.isnan(pr) and math.isnan(pp):
-        text = {"nl": "Geen wijkpresentie per 1.000 inwoners te berekenen (geen uren of inwonertal onbekend).",
-                "en": "No wijk presence per 1,000 inhabitants to compute (no hours or population unknown)."}[lang]
+        text = {
+            "nl": "Geen wijkpresentie per 1.000 inwoners te berekenen (geen uren of inwonertal onbekend).",
+            "en": "No wijk presence per 1,000 inhabitants to compute (no hours or population unknown).",
+        }[lang]
     else:
-        text = {"nl": f"Per week {f(pr, 'ratio')} uur wijkpresentie per 1.000 inwoners gerealiseerd "
-                      f"(gepland {f(pp, 'ratio')}).",
-                "en": f"Per week {f(pr, 'ratio')} hours of wijk presence per 1,000 inhabitants realized "
-                      f"(planned {f(pp, 'ratio')})."}[lang]
+        text = {
+            "nl": f"Per week {f(pr, 'ratio')} uur wijkpresentie per 1.000 inwoners gerealiseerd "
+            f"(gepland {f(pp, 'ratio')}).",
+            "en": f"Per week {f(pr, 'ratio')} hours of wijk presence per 1,000 inhabitants realized "
+            f"(planned {f(pp, 'ratio')}).",
+        }[lang]
     out.append({"subject": subject, "indicator": "presence", "status": "info", "text": text})
     # 4. Hours pulled away.
     mine = [r for r in away_rows if r["gemeente_code"] == code and not r["counts_for_norm"]]
@@ -547,11 +696,14 @@ def _gemeente_verdicts(code: str, naam: str, row: dict[str, Any], a: dict[str, A
         top = max(mine, key=lambda r: (r[f"hours_{key}"], r["reason"]))
         total = sum(r[f"share_of_available_{key}"] for r in mine if not math.isnan(r[f"share_of_available_{key}"]))
         b_text = T.title(key, lang)
-        text = {"nl": f"{f(total, 'share')} van de beschikbare uren ging ({b_text}) naar werk buiten de eigen wijk; "
-                      f"het meest naar {f(top['reason'], 'reason')} ({f(top[f'hours_{key}'], 'hours')} uur).",
-                "en": f"{f(total, 'share')} of the available hours went ({b_text}) to work outside the own wijk; "
-                      f"most to {f(top['reason'], 'reason')} ({f(top[f'hours_{key}'], 'hours')} hours)."}[lang]
+        text = {
+            "nl": f"{f(total, 'share')} van de beschikbare uren ging ({b_text}) naar werk buiten de eigen wijk; "
+            f"het meest naar {f(top['reason'], 'reason')} ({f(top[f'hours_{key}'], 'hours')} uur).",
+            "en": f"{f(total, 'share')} of the available hours went ({b_text}) to work outside the own wijk; "
+            f"most to {f(top['reason'], 'reason')} ({f(top[f'hours_{key}'], 'hours')} hours).",
+        }[lang]
         out.append({"subject": subject, "indicator": "away", "status": "info", "text": text})
+
     # 5. Trend over the weeks with a share.
     def series_of(b: str) -> list[dict[str, Any]]:
         return [r for r in trend_rows if r["gemeente_code"] == code and not math.isnan(r[f"share_{b}"])]
@@ -562,12 +714,19 @@ def _gemeente_verdicts(code: str, naam: str, row: dict[str, Any], a: dict[str, A
     if len(series) >= 2:
         a0, a1 = series[0], series[-1]
         d = a1[key_col] - a0[key_col]
-        word = ({"nl": "steeg", "en": "rose"} if d > 0.0005 else {"nl": "daalde", "en": "fell"} if d < -0.0005
-                else {"nl": "bleef gelijk", "en": "stayed level"})[lang]
-        text = {"nl": f"Het aandeel eigen wijk ({T.title(key, lang)}) {word}: van {f(a0[key_col], 'share')} in "
-                      f"{a0['week']} naar {f(a1[key_col], 'share')} in {a1['week']}.",
-                "en": f"The own-wijk share ({T.title(key, lang)}) {word}: from {f(a0[key_col], 'share')} in "
-                      f"{a0['week']} to {f(a1[key_col], 'share')} in {a1['week']}."}[lang]
+        word = (
+            {"nl": "steeg", "en": "rose"}
+            if d > 0.0005
+            else {"nl": "daalde", "en": "fell"}
+            if d < -0.0005
+            else {"nl": "bleef gelijk", "en": "stayed level"}
+        )[lang]
+        text = {
+            "nl": f"Het aandeel eigen wijk ({T.title(key, lang)}) {word}: van {f(a0[key_col], 'share')} in "
+            f"{a0['week']} naar {f(a1[key_col], 'share')} in {a1['week']}.",
+            "en": f"The own-wijk share ({T.title(key, lang)}) {word}: from {f(a0[key_col], 'share')} in "
+            f"{a0['week']} to {f(a1[key_col], 'share')} in {a1['week']}.",
+        }[lang]
         out.append({"subject": subject, "indicator": "trend", "status": "info", "text": text})
     return out
 
@@ -576,9 +735,16 @@ def _gemeente_verdicts(code: str, naam: str, row: dict[str, Any], a: dict[str, A
 # Internal: officers
 
 
-def _officer_tables(ds: Dataset, officers: list[dict[str, Any]], ow: dict[tuple[str, dt.date], dict[str, Any]],
-                    mondays: list[dt.date], chosen: set[str], cfg: Config, lang: str,
-                    verdicts: list[dict[str, Any]]) -> tuple[list[dict], list[dict], list[tuple]]:
+def _officer_tables(
+    ds: Dataset,
+    officers: list[dict[str, Any]],
+    ow: dict[tuple[str, dt.date], dict[str, Any]],
+    mondays: list[dt.date],
+    chosen: set[str],
+    cfg: Config,
+    lang: str,
+    verdicts: list[dict[str, Any]],
+) -> tuple[list[dict], list[dict], list[tuple]]:
     gm_of = dict(zip(ds.wijken["wijk_code"].astype(str), ds.wijken["gemeente_code"].astype(str), strict=True))
     off_rows, week_rows, checked = [], [], []
     need = cfg.norm.fraction
@@ -589,23 +755,36 @@ def _officer_tables(ds: Dataset, officers: list[dict[str, Any]], ow: dict[tuple[
         tot = {b: [0, 0, 0, 0] for b in BASES}  # own, avail, weeks, weeks below
         for m in mondays:
             rec = ow[(oid, m)]
-            row: dict[str, Any] = {"officer_id": oid, "name": o["name"], "week": week_label(m),
-                                   "contract_h": round(o["contract_hours"], 1), "leave_h": _h(rec["leave"]),
-                                   "available_h": _h(rec["avail"])}
+            row: dict[str, Any] = {
+                "officer_id": oid,
+                "name": o["name"],
+                "week": week_label(m),
+                "contract_h": round(o["contract_hours"], 1),
+                "leave_h": _h(rec["leave"]),
+                "available_h": _h(rec["avail"]),
+            }
             for b in BASES:
                 r = rec[b]
                 if r["known"]:
                     below = rec["avail"] > 0 and r["own"] < norm_required_minutes(rec["avail"], need)
-                    row |= {f"worked_h_{b}": _h(r["worked"]), f"own_h_{b}": _h(r["own"]),
-                            f"share_{b}": _share(r["own"], rec["avail"]), f"below_{b}": below}
+                    row |= {
+                        f"worked_h_{b}": _h(r["worked"]),
+                        f"own_h_{b}": _h(r["own"]),
+                        f"share_{b}": _share(r["own"], rec["avail"]),
+                        f"below_{b}": below,
+                    }
                     t = tot[b]
                     t[0] += r["own"]
                     t[1] += rec["avail"]
                     t[2] += 1
                     t[3] += int(below)
                 else:
-                    row |= {f"worked_h_{b}": math.nan, f"own_h_{b}": math.nan, f"share_{b}": math.nan,
-                            f"below_{b}": None}
+                    row |= {
+                        f"worked_h_{b}": math.nan,
+                        f"own_h_{b}": math.nan,
+                        f"share_{b}": math.nan,
+                        f"below_{b}": None,
+                    }
             basis = "realized" if rec["realized"]["known"] else ("planned" if rec["planned"]["known"] else "")
             cats = rec[basis]["cat"] if basis else {}
             for reason in AWAY_REASONS:
@@ -613,23 +792,34 @@ def _officer_tables(ds: Dataset, officers: list[dict[str, Any]], ow: dict[tuple[
             row["basis"] = T.title(basis, lang) if basis else ""
             row["why"] = _why(rec, basis, cats, lang) if basis and row.get(f"below_{basis}") else ""
             week_rows.append(row)
-        prow: dict[str, Any] = {"officer_id": oid, "name": o["name"], "wijken": " | ".join(o["wijken"]),
-                                "team": o["team"], "contract_h": round(o["contract_hours"], 1)}
+        prow: dict[str, Any] = {
+            "officer_id": oid,
+            "name": o["name"],
+            "wijken": " | ".join(o["wijken"]),
+            "team": o["team"],
+            "contract_h": round(o["contract_hours"], 1),
+        }
         for b in BASES:
             own, avail, weeks, below = tot[b]
-            prow |= {f"available_h_{b}": _h(avail) if weeks else math.nan,
-                     f"own_h_{b}": _h(own) if weeks else math.nan, f"share_{b}": _share(own, avail),
-                     f"weeks_{b}": weeks, f"weeks_below_{b}": below}
+            prow |= {
+                f"available_h_{b}": _h(avail) if weeks else math.nan,
+                f"own_h_{b}": _h(own) if weeks else math.nan,
+                f"share_{b}": _share(own, avail),
+                f"weeks_{b}": weeks,
+                f"weeks_below_{b}": below,
+            }
             checked.append((oid, b, Fraction(own), Fraction(avail)))
         off_rows.append(prow)
         basis = "realized" if tot["realized"][2] else ("planned" if tot["planned"][2] else "")
         if basis:
             own, avail, weeks, below = tot[basis]
             status = "meets" if avail == 0 or Fraction(own) >= need * avail else "below"
-            text = {"nl": f"{o['name']}: {T.fmt(_share(own, avail), 'share', lang)} eigen wijk "
-                          f"({T.title(basis, lang)}); {below} van {weeks} weken onder de norm.",
-                    "en": f"{o['name']}: {T.fmt(_share(own, avail), 'share', lang)} own wijk "
-                          f"({T.title(basis, lang)}); {below} of {weeks} weeks below the norm."}[lang]
+            text = {
+                "nl": f"{o['name']}: {T.fmt(_share(own, avail), 'share', lang)} eigen wijk "
+                f"({T.title(basis, lang)}); {below} van {weeks} weken onder de norm.",
+                "en": f"{o['name']}: {T.fmt(_share(own, avail), 'share', lang)} own wijk "
+                f"({T.title(basis, lang)}); {below} of {weeks} weeks below the norm.",
+            }[lang]
             verdicts.append({"subject": oid, "indicator": "officer", "status": status, "text": text})
     return off_rows, week_rows, checked
 
@@ -663,8 +853,9 @@ def _chosen_gemeenten(ds: Dataset, codes: list[str] | None) -> list[tuple[str, s
     for c in codes:
         key = c.strip().upper()
         if key not in names:
-            raise InputError("--gemeente", f"'{c}' is not a gemeente of the data folder; expected one of "
-                             f"{', '.join(sorted(names))}")
+            raise InputError(
+                "--gemeente", f"'{c}' is not a gemeente of the data folder; expected one of {', '.join(sorted(names))}"
+            )
         if key not in [k for k, _ in out]:
             out.append((key, names[key]))
     return out
@@ -679,8 +870,9 @@ def _validated(ds: Dataset, blocks: pd.DataFrame) -> pd.DataFrame:
         row = r.get("_row")
         row = int(row) if row is not None and not pd.isna(row) else None
         if str(r["officer_id"]) not in ids:
-            raise CrossFileError(src, f"officer '{r['officer_id']}' is not in officers.csv", row=row,
-                                 column="officer_id")
+            raise CrossFileError(
+                src, f"officer '{r['officer_id']}' is not in officers.csv", row=row, column="officer_id"
+            )
         w = _txt(r.get("wijk_code"))
         if w and w not in wijken:
             raise CrossFileError(src, f"wijk '{w}' is not in the wijken file", row=row, column="wijk_code")
@@ -690,7 +882,7 @@ def _validated(ds: Dataset, blocks: pd.DataFrame) -> pd.DataFrame:
 def _in_period(blocks: pd.DataFrame, first: dt.date, end: dt.date) -> pd.DataFrame:
     if blocks is None or len(blocks) == 0:
         return pd.DataFrame(columns=["officer_id", "date", "start", "end", "activity", "wijk_code", "shift", "task"])
-    keep = [first <= _as_date(d) < end for d in blocks["date"]]
+    keep = [first <= as_date(d) < end for d in blocks["date"]]
     return blocks[keep].reset_index(drop=True)
 
 
@@ -726,14 +918,6 @@ def _txt(value: Any) -> str:
     return str(value)
 
 
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return pd.Timestamp(value).date()
-
-
 def _monday(value: Any) -> dt.date:
-    d = _as_date(value)
+    d = as_date(value)
     return d - dt.timedelta(days=d.weekday())

@@ -174,12 +174,7 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             out.append(Penalty(t.rule, dm.id, val / 60, "h", cost, msg))
         elif t.rule == "hours_deviation":
             o = inst.officers[t.ref]
-            worked = (
-                _value(solver, built.ctx.v.worked[t.ref])
-                if not isinstance(built.ctx.v.worked[t.ref], int)
-                else built.ctx.v.worked[t.ref]
-            )
-            worked = int(solver.value(built.ctx.v.worked[t.ref]))
+            worked = _value(solver, built.ctx.v.worked[t.ref])
             side = "above" if worked > o.available_min else "below"
             out.append(
                 Penalty(
