@@ -116,19 +116,23 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
 def officer_figures(inst: Instance, roster: pd.DataFrame) -> pd.DataFrame:
     """Per officer: planned, available and own-wijk hours, the week's share and the window's share."""
     cfg = inst.cfg
+    night_codes = {sl.code for sl in inst.slots if sl.night}
+    blocks: dict[str, list[dict[str, Any]]] = {}
+    for r in roster.to_dict("records"):
+        blocks.setdefault(r["officer_id"], []).append(r)
     out = []
     for o in inst.officers:
-        mine = roster[roster["officer_id"] == o.officer_id]
-        worked = sum(minutes_between(s, e) for s, e in zip(mine["start"], mine["end"], strict=True))
+        mine = blocks.get(o.officer_id, [])
+        worked = sum(minutes_between(b["start"], b["end"]) for b in mine)
         own = sum(
-            minutes_between(s, e)
-            for s, e, a, w in zip(mine["start"], mine["end"], mine["activity"], mine["wijk_code"], strict=True)
-            if cfg.counts_for_norm(a) and (a != "wijk" or w in o.wijken)
+            minutes_between(b["start"], b["end"])
+            for b in mine
+            if cfg.counts_for_norm(b["activity"]) and (b["activity"] != "wijk" or b["wijk_code"] in o.wijken)
         )
         past = [h for h in o.history_weeks if h[0] < cfg.norm.window_weeks]
         win_avail = o.available_min + sum(h[2] for h in past)
         win_own = own + sum(h[3] for h in past)
-        codes = mine.loc[mine["shift"] != "", ["date", "shift"]].drop_duplicates()
+        codes = {(b["date"], b["shift"]) for b in mine if b["shift"]}
         out.append(
             {
                 "officer_id": o.officer_id,
@@ -141,15 +145,11 @@ def officer_figures(inst: Instance, roster: pd.DataFrame) -> pd.DataFrame:
                 "share": (own / o.available_min) if o.available_min else None,
                 "window_weeks": 1 + len(past),
                 "window_share": (win_own / win_avail) if win_avail else None,
-                "nights": int(sum(1 for c in codes["shift"] if _is_night_code(inst, c))),
-                "shifts": int(mine["date"].nunique()),
+                "nights": sum(1 for _, code in codes if code in night_codes),
+                "shifts": len({b["date"] for b in mine}),
             }
         )
     return pd.DataFrame(out)
-
-
-def _is_night_code(inst: Instance, code: str) -> bool:
-    return any(sl.code == code and sl.night for sl in inst.slots)
 
 
 def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
