@@ -252,16 +252,21 @@ def test_max_nights_16w_violated(tmp_path):
     assert "nights in 16 weeks" in explanation(r)
 
 
-def test_avg_week_hours_holds(tmp_path):
-    # Three earlier weeks of 56 h and a 4-week average cap of 50 h leave at most 200 - 168 = 32 h now
-    # (the 16-week cap is raised to match, so that only the 4-week rule binds).
-    history = roster_of(
+def earlier_weeks(days_a_week: int):
+    """History: the three weeks before the roster week, ``days_a_week`` Vroeg shifts (8 h, wijk) from Monday."""
+    return roster_of(
         *(
             blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(), "07:00", "15:00")
             for w in (1, 2, 3)
-            for i in range(7)
+            for i in range(days_a_week)
         )
     )
+
+
+def test_avg_week_hours_holds(tmp_path):
+    # Three earlier weeks of 56 h and a 4-week average cap of 50 h leave at most 200 - 168 = 32 h now
+    # (the 16-week cap is raised to match, so that only the 4-week rule binds).
+    history = earlier_weeks(days_a_week=7)
     ds = make_dataset(
         tmp_path,
         [officer("W-01", contract_hours=36)],
@@ -273,13 +278,7 @@ def test_avg_week_hours_holds(tmp_path):
 
 def test_avg_week_hours_violated(tmp_path):
     # The same history with a 40 h contract and no tolerance: 40 > 32.
-    history = roster_of(
-        *(
-            blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(), "07:00", "15:00")
-            for w in (1, 2, 3)
-            for i in range(7)
-        )
-    )
+    history = earlier_weeks(days_a_week=7)
     ds = make_dataset(
         tmp_path,
         [officer("W-01", contract_hours=40)],
@@ -297,13 +296,7 @@ TRAINING_3_DAYS = [("W-01", day(0), day(2), "training")]
 def test_own_wijk_share_holds(tmp_path):
     # 3 training days (3 x 7.2 h = 21.6 h) of 36: the week alone cannot reach 80 %, but three earlier weeks of
     # 40 h all in the wijk carry the 4-week window: (120 + own) / (108 + 36) >= 0.8 needs own >= 0 h.
-    history = roster_of(
-        *(
-            blocks("W-01", (MONDAY - dt.timedelta(weeks=w) + dt.timedelta(days=i)).isoformat(), "07:00", "15:00")
-            for w in (1, 2, 3)
-            for i in range(5)
-        )
-    )
+    history = earlier_weeks(days_a_week=5)
     ds = make_dataset(tmp_path, [officer("W-01")], absences=TRAINING_3_DAYS)
     r = solve_checked(ds, history=history)
     assert r.status == "optimal"
@@ -311,7 +304,8 @@ def test_own_wijk_share_holds(tmp_path):
 
 
 def test_own_wijk_share_violated(tmp_path):
-    # Without history: 21.6 h training leaves at most 40 - 21.6 = 18.4 h in the wijk; 80 % of 36 h is 28.8 h.
+    # Without history: beside 21.6 h of training at most two 8 h shifts fit within 36 + 4 h, so 16 h in the wijk;
+    # 80 % of 36 h is 28.8 h.
     ds = make_dataset(tmp_path, [officer("W-01")], absences=TRAINING_3_DAYS)
     r = solve_checked(ds)
     assert r.status == "infeasible"
