@@ -622,6 +622,20 @@ def _week_fits(contract_h: float, away_h: float, shift_h: float = 8.0, tolerance
                for k in range(8))
 
 
+def _rosterable_end(first: dt.date, last: dt.date, monday: dt.date, contract_h: float) -> dt.date:
+    """The absence's last day, moved later until the week it leaves can be rostered in whole 8 h shifts.
+
+    Leave counts contract/5 a day (planner.hours): 3 days off a 28.8 h contract leave 11.5 h, which neither one
+    shift (8 h < 80 %) nor two (16 h > 11.5 + 4) can meet; one more day off (5.8 h left: one shift) can.
+    """
+    while True:
+        days = sum(1 for d in range(7) if first <= monday + dt.timedelta(days=d) <= last)
+        left = contract_h - min(days * contract_h / 5, contract_h)
+        if _week_fits(left, 0.0) or last >= monday + dt.timedelta(days=6):
+            return last
+        last += dt.timedelta(days=1)
+
+
 def _absences(
     rng: np.random.Generator, officers: list[dict[str, Any]], monday: dt.date
 ) -> tuple[list[list[str]], dict[str, int]]:
@@ -636,7 +650,7 @@ def _absences(
         x = rng.random()
         if x < 0.06:
             first = monday + dt.timedelta(days=int(rng.integers(-4, 5)))
-            last = first + dt.timedelta(days=int(rng.integers(1, 8)))
+            last = _rosterable_end(first, first + dt.timedelta(days=int(rng.integers(1, 8))), monday, o["hours"])
             rows.append([o["id"], first.isoformat(), last.isoformat(), "ziek"])
             lost_days[o["id"]] = weekdays_lost(first, last)
         elif x < 0.16:
@@ -645,6 +659,7 @@ def _absences(
             else:
                 first = monday + dt.timedelta(days=int(rng.integers(0, 5)))
                 last = first + dt.timedelta(days=int(rng.integers(0, 3)))
+            last = _rosterable_end(first, last, monday, o["hours"])
             rows.append(
                 [o["id"], first.isoformat(), last.isoformat(), str(rng.choice(["vakantie", "verlof"]))]
             )
