@@ -622,18 +622,22 @@ def _week_fits(contract_h: float, away_h: float, shift_h: float = 8.0, tolerance
                for k in range(8))
 
 
-def _rosterable_end(first: dt.date, last: dt.date, monday: dt.date, contract_h: float) -> dt.date:
-    """The absence's last day, moved later until the week it leaves can be rostered in whole 8 h shifts.
+def _rosterable_span(first: dt.date, last: dt.date, monday: dt.date, contract_h: float) -> tuple[dt.date, dt.date]:
+    """The absence, lengthened (later end, else earlier start) until the week it leaves can be rostered.
 
     Leave counts contract/5 a day (planner.hours): 3 days off a 28.8 h contract leave 11.5 h, which neither one
-    shift (8 h < 80 %) nor two (16 h > 11.5 + 4) can meet; one more day off (5.8 h left: one shift) can.
+    8 h shift (below 80 %) nor two (16 h, more than 11.5 + 4) can meet; one more day off (5.8 h left) can.
     """
+    sunday = monday + dt.timedelta(days=6)
     while True:
         days = sum(1 for d in range(7) if first <= monday + dt.timedelta(days=d) <= last)
         left = contract_h - min(days * contract_h / 5, contract_h)
-        if _week_fits(left, 0.0) or last >= monday + dt.timedelta(days=6):
-            return last
-        last += dt.timedelta(days=1)
+        if _week_fits(left, 0.0) or (first <= monday and last >= sunday):
+            return first, last
+        if last < sunday:
+            last += dt.timedelta(days=1)
+        else:
+            first -= dt.timedelta(days=1)
 
 
 def _absences(
@@ -650,7 +654,8 @@ def _absences(
         x = rng.random()
         if x < 0.06:
             first = monday + dt.timedelta(days=int(rng.integers(-4, 5)))
-            last = _rosterable_end(first, first + dt.timedelta(days=int(rng.integers(1, 8))), monday, o["hours"])
+            last = first + dt.timedelta(days=int(rng.integers(1, 8)))
+            first, last = _rosterable_span(first, last, monday, o["hours"])
             rows.append([o["id"], first.isoformat(), last.isoformat(), "ziek"])
             lost_days[o["id"]] = weekdays_lost(first, last)
         elif x < 0.16:
@@ -659,7 +664,7 @@ def _absences(
             else:
                 first = monday + dt.timedelta(days=int(rng.integers(0, 5)))
                 last = first + dt.timedelta(days=int(rng.integers(0, 3)))
-            last = _rosterable_end(first, last, monday, o["hours"])
+            first, last = _rosterable_span(first, last, monday, o["hours"])
             rows.append(
                 [o["id"], first.isoformat(), last.isoformat(), str(rng.choice(["vakantie", "verlof"]))]
             )
