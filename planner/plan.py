@@ -115,20 +115,11 @@ class Plan:
 
 def load_history(files: list[Path], ds: Dataset) -> tuple[pd.DataFrame, list[str]]:
     """Read history rosters (planned or realized, roster format); later files win for the same officer-week."""
-    frames: list[pd.DataFrame] = []
-    names = []
-    for f in files:
-        df = read_roster(f, ds.config.tz, set(ds.config.activities))
-        if len(df):
-            df = df.assign(_monday=[d - dt.timedelta(days=d.weekday()) for d in df["date"]], _src=len(frames))
-            frames.append(df)
-        names.append(str(f))
-    if not frames:
-        return empty_roster(), names
-    allh = pd.concat(frames, ignore_index=True)
-    latest = allh.groupby(["officer_id", "_monday"])["_src"].transform("max")
-    allh = allh[allh["_src"] == latest].drop(columns=["_monday", "_src"])
-    return allh.reset_index(drop=True), names
+    from planner.checker import combine_history
+
+    frames = [read_roster(f, ds.config.tz, set(ds.config.activities)) for f in files]
+    combined = combine_history(frames)
+    return (combined if combined is not None else empty_roster()), [str(f) for f in files]
 
 
 def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
