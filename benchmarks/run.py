@@ -270,12 +270,27 @@ def main() -> None:
                         f"{peer['status']} | {_fmt(peer['objective'], 0)} | {_fmt(peer['bound'], 0)} | "
                         f"{_fmt(ratio, 3)} | {_fmt(peer['breaches'])} |")
                 print(lines[-1], flush=True)
+                peer = _peer("benchmarks.peers.timefold_peer", folder, budget)
+                label = "Timefold 1.24.0b0 (discontinued beta, JVM bridge)"
+                if "error" in peer:
+                    say(f"| {inst_name} | {label} | {budget} | - | error: {peer['error']} | - | - | - | - |")
+                else:
+                    ratio = (peer["objective"] / ours.objective) if peer["objective"] and ours.objective else None
+                    say(f"| {inst_name} | {label} | {budget} | {peer['seconds']:.2f} | {peer['status']} | "
+                        f"{_fmt(peer['objective'], 0)} | - | {_fmt(ratio, 3)} | {_fmt(peer['breaches'])} |")
+                print(lines[-1], flush=True)
         say("")
-        say("Timefold Solver for Python (`timefold==1.24.0b0`) installs and imports here and a JDK 17 is present, "
-            "but no Timefold model of these rules was written: a faithful one needs every hard rule "
-            "(rest windows, weekly rest, night series, the norm) and the minute-level demand coverage as "
-            "constraint streams, which did not fit the time box of issue 8. It has no number here rather than "
-            "a number for a different problem. HiGHS is the peer.\n")
+        say("Timefold Solver for Python (`timefold==1.24.0b0`, a discontinued beta whose constraint lambdas run "
+            "through a bridge to the JVM) gets its own model of the same Instance "
+            "(`benchmarks/peers/timefold_peer.py`): "
+            "one planning entity per officer and day (an allowed shift or off) and one per officer, segment and "
+            "`resolution_min` chunk where the work has a choice (a presence window of an own wijk, a team demand, or "
+            "plain own-wijk time), every rule of `HARD_RULES` as a hard constraint stream and every soft term with "
+            "planner's coefficients; none is expressed more strictly, except that a chunk left to plain own-wijk time "
+            "covers no demand in Timefold's own score. It has no proven bound. Its `wall s` includes starting the JVM "
+            "and translating the constraints (about 10 s); its roster goes through planner's `extract_roster`, "
+            "`breaches` is planner's checker and `objective` is planner's objective of that roster (planner's model "
+            "with every shift fixed to the roster's, `planner_objective`).\n")
 
         # 4. regions through `planner roster`
         say("## Regions through `planner roster` (all teams in parallel processes, one combined output)\n")
