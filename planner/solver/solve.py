@@ -90,9 +90,32 @@ def _stop_on_interrupt(solver: cp_model.CpSolver, flag: list[bool]) -> Iterator[
         signal.signal(signal.SIGINT, old)
 
 
-#: Up to this many officers one search thread is fastest (measured: demo 1.4 s with one, 2.0 s with two); above it
-#: CP-SAT's parallel portfolio pays (a team of 60: 49 s with one, 28 s with two). See benchmarks/RESULTS.md.
+#: Up to this many officers one search thread is fastest (measured: demo 0.7 s with one, more with two); above it
+#: a second thread running neighbourhood search pays (a team of 60: 12 s with one, 8 s with two).
+#: See benchmarks/RESULTS.md.
 ONE_THREAD_UP_TO_OFFICERS = 30
+
+#: The full-problem search CP-SAT runs first: branching on the LP relaxation (which is within a fraction of a
+#: percent of the optimum on these models) finds good rosters early. Measured on 58 national teams with one thread:
+#: 81 s with CP-SAT's defaults, 29 s with these three settings; a team of 60: 40 s -> 12 s (docs/benchmarks.md).
+LP_SEARCH_TEXT = (
+    'subsolver_params { name: "lp_search" search_branching: LP_SEARCH linearization_level: 2 '
+    "add_lp_constraints_lazily: false cp_model_probing_level: 0 }"
+)
+PORTFOLIO = ("lp_search", "default_lp", "max_lp", "quick_restart", "core", "no_lp")
+
+
+def tune(parameters: Any, num_workers: int) -> None:
+    """Planner's search settings on a CpSolver's parameters (see LP_SEARCH_TEXT for what they gained)."""
+    parameters.num_workers = num_workers
+    parameters.linearization_level = 2  # full LP with cuts: proves a team 2-3x faster than level 1
+    if num_workers <= 1:
+        parameters.search_branching = cp_model.LP_SEARCH
+        parameters.add_lp_constraints_lazily = False
+        parameters.cp_model_probing_level = 0
+    else:  # the same search as the first full subsolver; the other threads run CP-SAT's neighbourhood search
+        parameters.merge_text_format(LP_SEARCH_TEXT)
+        parameters.subsolvers.extend(PORTFOLIO)
 
 
 def auto_workers(ds: Dataset, workers: int) -> int:
@@ -160,9 +183,8 @@ def solve_week(
         _add_hint(inst, built, hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = params["max_time_in_seconds"]
-    solver.parameters.num_workers = params["num_workers"]
+    tune(solver.parameters, params["num_workers"])
     solver.parameters.random_seed = params["random_seed"]
-    solver.parameters.linearization_level = 2  # full LP with cuts: proves a team 2-3x faster (docs/benchmarks.md)
     solver.parameters.catch_sigint_signal = False  # our handler stops the search and keeps the best roster
     log: list[tuple[float, float, float]] = []
     flag = [False]
