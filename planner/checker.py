@@ -139,7 +139,7 @@ class _Ctx:
         key = (oid, monday)
         if key not in self._leave:
             self._leave[key] = leave_minutes(
-                self.ds.absences, oid, self.officers[oid]["contract_hours"], monday, self.cfg
+                self.ds.absences_of(oid), oid, self.officers[oid]["contract_hours"], monday, self.cfg
             )
         return self._leave[key]
 
@@ -742,9 +742,9 @@ def fixed_blocks_held(ctx: _Ctx) -> list[Breach]:
     """
     out: list[Breach] = []
     days = [w + dt.timedelta(days=i) for w in ctx.weeks for i in range(7)]
-    ab = ctx.ds.absences
     for oid, o in ctx.officers.items():
-        if not ((ab["officer_id"] == oid) & (ab["kind"] == "work")).any():
+        ab = ctx.ds.absences_of(oid)
+        if not (ab["kind"] == "work").any():
             continue
         blocks = ctx.blocks.get(oid, [])
         for fb in fixed_blocks(ab, oid, o["contract_hours"], days, ctx.cfg):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -74,6 +75,14 @@ class Dataset:
     @property
     def teams(self) -> list[str]:
         return sorted(self.officers["team"].unique().tolist())
+
+    def absences_of(self, officer_id: str) -> pd.DataFrame:
+        """One officer's absences (split once per dataset: a national report looks up 3,500 officers)."""
+        return self._absences_by_officer.get(str(officer_id), self.absences.iloc[0:0])
+
+    @cached_property
+    def _absences_by_officer(self) -> dict[str, pd.DataFrame]:
+        return {str(k): g for k, g in self.absences.groupby("officer_id", sort=False)}
 
     def officer_wijken(self) -> dict[str, tuple[str, ...]]:
         return dict(zip(self.officers["officer_id"], self.officers["wijken"], strict=True))

@@ -57,20 +57,19 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
     rows = absences[(absences["officer_id"] == officer_id) & (absences["kind"] == "unavailable")]
     if rows.empty:
         return 0
-    if "hours" not in rows:
-        rows = rows.assign(hours=float("nan"))
-    explicit = rows["hours"].notna()
+    # Plain lists, not pandas per day: reports and the checker call this for every officer and week.
+    hours = rows["hours"].tolist() if "hours" in rows else [float("nan")] * len(rows)
+    spans = list(zip(rows["start"].tolist(), rows["end"].tolist(), hours, strict=True))
     w0, w1 = day_bounds(monday, cfg)[0], day_bounds(monday + dt.timedelta(days=6), cfg)[1]
     total = 0.0
-    for s, e, h in zip(
-        rows.loc[explicit, "start"], rows.loc[explicit, "end"], rows.loc[explicit, "hours"], strict=True
-    ):
-        total += float(h) * 60 * overlap_minutes(s, e, w0, w1) / max(minutes_between(s, e), 1)
-    per_day = rows[~explicit]
+    for s, e, h in spans:
+        if not pd.isna(h):
+            total += float(h) * 60 * overlap_minutes(s, e, w0, w1) / max(minutes_between(s, e), 1)
+    per_day = [(s, e) for s, e, h in spans if pd.isna(h)]
     day_cap = round(contract_hours * 60 / 5)
     for i in range(7):
         d0, d1 = day_bounds(monday + dt.timedelta(days=i), cfg)
-        m = sum(overlap_minutes(s, e, d0, d1) for s, e in zip(per_day["start"], per_day["end"], strict=True))
+        m = sum(overlap_minutes(s, e, d0, d1) for s, e in per_day)
         total += min(m, day_cap)
     return min(round(total), round(contract_hours * 60))
 

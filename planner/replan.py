@@ -202,7 +202,9 @@ def cover_candidates(
         before = sum(minutes_between(s, e) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
         after = before + minutes_between(start, end) / 60
         avail = (
-            available_minutes(o["contract_hours"], leave_minutes(ds.absences, oid, o["contract_hours"], monday, cfg))
+            available_minutes(
+                o["contract_hours"], leave_minutes(ds.absences_of(oid), oid, o["contract_hours"], monday, cfg)
+            )
             / 60
         )
         own_min = sum(

@@ -28,12 +28,20 @@ def read_roster(path: Path, tz: ZoneInfo, activities: set[str] | None = None) ->
     """
     df = read_csv(path, ROSTER_COLUMNS, ROSTER_OPTIONAL)
     rows = []
+    # A national roster repeats a few hundred distinct times over 25,000 rows: parse each text once.
+    seen: dict[str, dt.datetime] = {}
+
+    def moment(row: int, column: str, text: str) -> dt.datetime:
+        if text not in seen:
+            seen[text] = parse_cell(path, row, column, parse_datetime, text, tz)
+        return seen[text]
+
     for r in df.to_dict("records"):
         row = int(r["_row"])
         if not r["officer_id"]:
             raise InputError(path, "is empty", row=row, column="officer_id")
-        start = parse_cell(path, row, "start", parse_datetime, r["start"], tz)
-        end = parse_cell(path, row, "end", parse_datetime, r["end"], tz)
+        start = moment(row, "start", r["start"])
+        end = moment(row, "end", r["end"])
         if end <= start:
             raise InputError(path, "ends at or before it starts", row=row, column="end")
         if end - start > dt.timedelta(hours=24):

@@ -163,7 +163,7 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
     away = set(ds.absences.loc[ds.absences["kind"] == "unavailable", "officer_id"]) if len(ds.absences) else set()
     for o in ds.officers.to_dict("records"):
         oid = str(o["officer_id"])
-        leave = leave_minutes(ds.absences, oid, o["contract_hours"], monday, cfg) if oid in away else 0
+        leave = leave_minutes(ds.absences_of(oid), oid, o["contract_hours"], monday, cfg) if oid in away else 0
         avail = available_minutes(o["contract_hours"], leave)
         share[oid] = own_min.get(oid, 0) / avail if avail else float("nan")
 

@@ -166,6 +166,10 @@ def build_figures(
     wijk_rows = ds.wijken[ds.wijken["gemeente_code"].isin(chosen_codes)]
     wijk_team = ds.wijk_team()
     any_known = {b: {m for _, m in known[b]} for b in BASES}
+    officers_of: dict[str, list[dict[str, Any]]] = {}
+    for o in officers:
+        for w in dict.fromkeys(o["wijken"]):
+            officers_of.setdefault(w, []).append(o)
     acc_wijk = {}
     for w in wijk_rows.to_dict("records"):
         code = str(w["wijk_code"])
@@ -174,7 +178,7 @@ def build_figures(
             b: sum(1 for m in mondays if ((team, m) in known[b] if team else m in any_known[b])) for b in BASES
         }
         acc_wijk[code] = _accumulate(
-            [o for o in officers if code in o["wijken"]],
+            officers_of.get(code, []),
             ow,
             mondays,
             lambda o: Fraction(1, len(o["wijken"])),
@@ -416,7 +420,7 @@ def _officer_weeks(
     for o in officers:
         for m in mondays:
             leave = (
-                leave_minutes(ds.absences, o["officer_id"], o["contract_hours"], m, cfg)
+                leave_minutes(ds.absences_of(o["officer_id"]), o["officer_id"], o["contract_hours"], m, cfg)
                 if o["officer_id"] in absent
                 else 0
             )
@@ -427,17 +431,31 @@ def _officer_weeks(
             }
     wijken_of = {o["officer_id"]: o["wijken"] for o in officers}
     for b in BASES:
-        for r in blocks[b].to_dict("records"):
-            oid = str(r["officer_id"])
-            rec = out[(oid, _monday(r["date"]))][b]
-            mins = minutes_between(r["start"], r["end"])
-            wijk = _txt(r.get("wijk_code"))
+        for oid, monday, mins, activity, wijk in _block_rows(blocks[b]):
+            rec = out[(oid, monday)][b]
             rec["worked"] += mins
-            if _is_own(cfg, r["activity"], wijk, wijken_of[oid]):
+            if _is_own(cfg, activity, wijk, wijken_of[oid]):
                 rec["own"] += mins
-            cat = _category(r["activity"], wijk, wijken_of[oid])
+            cat = _category(activity, wijk, wijken_of[oid])
             rec["cat"][cat] = rec["cat"].get(cat, 0) + mins
     return out
+
+
+def _block_rows(df: pd.DataFrame) -> list[tuple[str, dt.date, int, str, str]]:
+    """(officer_id, Monday, minutes, activity, wijk_code) per block; columns at once, not a dict per row
+    (a national week has 25,000 blocks)."""
+    if df.empty:
+        return []
+    delta = df["end"] - df["start"]
+    mins = (
+        (delta.dt.total_seconds() // 60).astype(int).tolist()
+        if pd.api.types.is_timedelta64_dtype(delta)
+        else [minutes_between(s, e) for s, e in zip(df["start"], df["end"], strict=True)]
+    )
+    mondays = {d: _monday(d) for d in set(df["date"])}
+    wijk = df["wijk_code"] if "wijk_code" in df else pd.Series([""] * len(df), index=df.index)
+    return list(zip(df["officer_id"].astype(str).tolist(), [mondays[d] for d in df["date"]], mins,
+                    df["activity"].tolist(), [_txt(w) for w in wijk.tolist()], strict=True))
 
 
 def _is_own(cfg: Config, activity: str, wijk_code: str, wijken: tuple[str, ...]) -> bool:
@@ -569,30 +587,45 @@ def _presence_and_themes(ds: Dataset, blocks: dict[str, pd.DataFrame]) -> tuple[
         )
     presence: dict[str, dict] = {b: {} for b in BASES}
     themes: dict[str, dict] = {b: {} for b in BASES}
+    windows_of: dict[str, dict[dt.date, list[tuple[Any, ...]]]] = {}  # demand windows per wijk and day, reused
     for b in BASES:
-        for r in blocks[b].to_dict("records"):
-            if r["activity"] != "wijk":
-                continue
-            code = _txt(r.get("wijk_code"))
-            key = (code, _monday(r["date"]))
-            mins = minutes_between(r["start"], r["end"])
+        wijk_blocks = blocks[b][blocks[b]["activity"] == "wijk"] if len(blocks[b]) else blocks[b]
+        rows = _block_rows(wijk_blocks)
+        spans = zip(wijk_blocks["start"].tolist(), wijk_blocks["end"].tolist(), strict=True) if len(rows) else ()
+        for (_oid, monday, mins, _activity, code), (start, end) in zip(rows, spans, strict=True):
+            key = (code, monday)
             presence[b][key] = presence[b].get(key, 0) + mins
             per_theme = themes[b].setdefault(code, {})
-            for theme, m in _block_themes(r["start"], r["end"], demand.get(code, []), tz).items():
+            cache = windows_of.setdefault(code, {})
+            for theme, m in _block_themes(start, end, demand.get(code, []), tz, cache).items():
                 per_theme[theme] = per_theme.get(theme, 0) + m
     return presence, themes
 
 
-def _block_themes(start: dt.datetime, end: dt.datetime, rows: list[tuple[Any, ...]], tz: Any) -> dict[str, int]:
+def _day_windows(rows: list[tuple[Any, ...]], day: dt.date, tz: Any) -> list[tuple[Any, ...]]:
+    """The demand windows of ``rows`` that start on ``day``: (start, end, theme, factor, order)."""
+    out = []
+    for weekday, date, s, e, theme, factor, order in rows:
+        if (date is not None and date == day) or (date is None and weekday == day.weekday()):
+            out.append((*interval(day, s, e, tz), theme, factor, order))
+    return out
+
+
+def _block_themes(
+    start: dt.datetime, end: dt.datetime, rows: list[tuple[Any, ...]], tz: Any,
+    cache: dict[dt.date, list[tuple[Any, ...]]] | None = None,
+) -> dict[str, int]:
+    """Minutes of a block per theme; ``cache`` keeps the windows of ``rows`` per day between calls."""
+    cache = {} if cache is None else cache
     windows = []
     day = start.date() - dt.timedelta(days=1)
     while day <= end.date():
-        for weekday, date, s, e, theme, factor, order in rows:
-            if (date is not None and date == day) or (date is None and weekday == day.weekday()):
-                ws, we = interval(day, s, e, tz)
-                lo, hi = max(ws, start), min(we, end)
-                if hi > lo:
-                    windows.append((lo, hi, theme, factor, order))
+        if day not in cache:
+            cache[day] = _day_windows(rows, day, tz)
+        for ws, we, theme, factor, order in cache[day]:
+            lo, hi = max(ws, start), min(we, end)
+            if hi > lo:
+                windows.append((lo, hi, theme, factor, order))
         day += dt.timedelta(days=1)
     if not windows:
         return {GENERAL_THEME: minutes_between(start, end)}

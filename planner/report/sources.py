@@ -34,7 +34,9 @@ def read_roster_file(path: Path, cfg: Config, ds: Dataset | None) -> pd.DataFram
     if ds is not None:
         ids = set(ds.officers["officer_id"].astype(str))
         wijken = set(ds.wijken["wijk_code"].astype(str))
-        for r in blocks.to_dict("records"):
+        bad = ~blocks["officer_id"].astype(str).isin(ids) | ~blocks["wijk_code"].fillna("").astype(str).isin(
+            wijken | {""})
+        for r in blocks[bad].to_dict("records"):  # only the rows to name in the message
             if str(r["officer_id"]) not in ids:
                 raise CrossFileError(path, f"officer '{r['officer_id']}' is not in officers.csv", row=int(r["_row"]),
                                      column="officer_id")

@@ -45,7 +45,7 @@ def attach_history(inst: Instance, history: pd.DataFrame) -> None:
         if o is None:
             continue
         offset = (inst.monday - monday).days // 7
-        leave = leave_minutes(inst.ds.absences, o.officer_id, o.contract_hours, monday, cfg)
+        leave = leave_minutes(inst.ds.absences_of(o.officer_id), o.officer_id, o.contract_hours, monday, cfg)
         o.history_weeks.append(
             (offset, int(grp["_min"].sum()), available_minutes(o.contract_hours, leave), int(grp["_own"].sum()))
         )

@@ -233,11 +233,10 @@ def build_instance(
         wished_dates.setdefault(oid, []).append(d)
     officers: list[OfficerWeek] = []
     # Most officers have no absence: look each officer's rows up once instead of filtering the team's per officer.
-    absences_of = dict(tuple(ds.absences.groupby("officer_id", sort=False))) if len(ds.absences) else {}
     for r in ds.officers.to_dict("records"):
         oid = r["officer_id"]
-        mine = absences_of.get(oid)
-        if mine is None:
+        mine = ds.absences_of(oid)
+        if mine.empty:
             leave, fixed, own_abs = 0, [], mine
         else:
             leave = leave_minutes(mine, oid, r["contract_hours"], monday, cfg)
