@@ -80,30 +80,34 @@ def _with_solver(ds: Dataset, **changes: Any) -> Dataset:
 
 
 @contextlib.contextmanager
-def _linearization(level: int | None) -> Iterator[None]:
-    """Run solve_week with another CP-SAT linearization level (to show what level 2 gained)."""
-    if level is None:
+def _search(variant: str | None) -> Iterator[None]:
+    """Run solve_week with an earlier search setting, to show what each change gained.
+
+    ``"defaults"``: CP-SAT's own search with linearization level 2 (planner before 3a6902d);
+    ``"lin1"``: CP-SAT's own search with linearization level 1 (planner before c92214a).
+    """
+    if variant is None:
         yield
         return
-    from ortools.sat.python import cp_model
+    from planner.solver import solve as solve_mod
 
-    orig = cp_model.CpSolver.solve
+    orig = solve_mod.tune
 
-    def solve(self: Any, model: Any, callback: Any = None) -> Any:
-        self.parameters.linearization_level = level
-        return orig(self, model, callback)
+    def tune(parameters: Any, num_workers: int) -> None:
+        parameters.num_workers = num_workers
+        parameters.linearization_level = 1 if variant == "lin1" else 2
 
-    cp_model.CpSolver.solve = solve  # type: ignore[method-assign]
+    solve_mod.tune = tune  # type: ignore[assignment]
     try:
         yield
     finally:
-        cp_model.CpSolver.solve = orig  # type: ignore[method-assign]
+        solve_mod.tune = orig  # type: ignore[assignment]
 
 
-def _timed_solves(ds: Dataset, runs: int, workers: int, time_limit: float, level: int | None = None
+def _timed_solves(ds: Dataset, runs: int, workers: int, time_limit: float, variant: str | None = None
                   ) -> dict[str, Any]:
     times, objs, statuses = [], set(), set()
-    with _linearization(level):
+    with _search(variant):
         for seed in range(runs):
             r = solve_week(ds, MONDAY, workers=workers, seed=seed, time_limit_s=time_limit)
             assert not r.has_roster or check_roster(ds, r.roster, weeks=[MONDAY]) == []
@@ -181,6 +185,16 @@ def _peer(module: str, data: Path, seconds: float) -> dict[str, Any]:
     return json.loads(lines[-1])
 
 
+def _reach(result: Any, objective: float | None) -> float | None:
+    """Seconds after which ``result``'s search first held a roster with at most ``objective`` (its solution log)."""
+    if objective is None or result is None:
+        return None
+    for t, obj, _bound in result.progress:
+        if obj <= objective + 1e-6:
+            return float(t)
+    return None
+
+
 # --------------------------------------------------------------------------- report
 def _fmt(v: Any, nd: int = 2) -> str:
     if v is None:
@@ -219,13 +233,15 @@ def main() -> None:
         say(f"`solve_week` (build, bounds, solve, read back), median of {runs} seeds, time limit 60 s.\n")
         say("| variant | workers | median s | min s | max s | status | objective |\n|---|---|---|---|---|---|---|")
         variants = [
-            ("default (linearization 2, plain model)", demo, None),
-            ("linearization 1 (before c92214a), wijk-group bound and hint", _with_solver(demo, group_bound=True), 1),
-            ("linearization 2, wijk-group bound and hint", _with_solver(demo, group_bound=True), None),
+            ("default (LP search, no probing, LP up front, linearization 2)", demo, None, (1, 2)),
+            ("CP-SAT's own search, linearization 2 (before 3a6902d)", demo, "defaults", (1, 2)),
+            ("CP-SAT's own search, linearization 1 (before c92214a)", demo, "lin1", (1,)),
+            ("default + wijk-group bound and hint (`[solver] group_bound`)", _with_solver(demo, group_bound=True),
+             None, (1,)),
         ]
-        for label, ds, level in variants:
-            for w in (1, 2):
-                m = _timed_solves(ds, runs, w, 60, level)
+        for label, ds, variant, worker_counts in variants:
+            for w in worker_counts:
+                m = _timed_solves(ds, runs, w, 60, variant)
                 say(f"| {label} | {w} | {m['median_s']:.2f} | {m['min_s']:.2f} | {m['max_s']:.2f} | "
                     f"{'/'.join(m['status'])} | {', '.join(f'{o:,.0f}' for o in m['objective'])} |")
                 print(lines[-1], flush=True)
@@ -239,9 +255,10 @@ def main() -> None:
         say(f"`planner demo-data --officers 60 --seed 3`, every officer put in one basisteam "
             f"({len(t60.officers)} officers, {dropped60} officers' impossible absences dropped).\n")
         say("| variant | workers | median s | min s | max s | status | objective |\n|---|---|---|---|---|---|---|")
-        for w in (1, 2):
-            m = _timed_solves(t60, max(1, runs - 2), w, 60)
-            say(f"| default | {w} | {m['median_s']:.2f} | {m['min_s']:.2f} | {m['max_s']:.2f} | "
+        for label, variant, w in (("default", None, 1), ("default", None, 2),
+                                  ("CP-SAT's own search (before 3a6902d)", "defaults", 2)):
+            m = _timed_solves(t60, max(1, runs - 2), w, 60, variant)
+            say(f"| {label} | {w} | {m['median_s']:.2f} | {m['min_s']:.2f} | {m['max_s']:.2f} | "
                 f"{'/'.join(m['status'])} | {', '.join(f'{o:,.0f}' for o in m['objective'])} |")
             print(lines[-1], flush=True)
         say("")
@@ -252,33 +269,60 @@ def main() -> None:
             "`objective` is planner's own objective recomputed from planner's named penalty terms; `breaches` "
             "is planner's checker on the roster read back through planner's `extract_roster`. CP-SAT here is "
             "`solve_week` with 1 worker (it stops when the optimum is proven).\n")
-        say("| instance | solver | budget s | wall s | status | objective | proven bound | ratio to CP-SAT | "
-            "breaches |\n|---|---|---|---|---|---|---|---|---|")
+        say("`search s` is the time spent searching (CP-SAT: `solve_week` in total; HiGHS: `run()`; Timefold: its "
+            "spent limit, after starting the JVM and translating the constraints). `CP-SAT reaches it after s` is "
+            "when planner's CP-SAT (one thread, same instance) first held a roster at least as good as that row's "
+            "objective, from its solution log; `× sooner` is the peer's search s over that time.\n")
+        say("| instance | solver | budget s | wall s | search s | status | objective | proven bound | "
+            "ratio to CP-SAT | CP-SAT reaches it after s | × sooner | breaches |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|")
+        peer_best: list[tuple[str, str, float, float, float | None]] = []
         for inst_name, folder, ds in (("demo (22)", ROOT / "data" / "demo", demo), ("team of 60", tmp / "team60", t60)):
+            best: dict[str, tuple[float, float]] = {}
+            longest = None
             for budget in (10, 30):
                 ours = solve_week(ds, MONDAY, workers=1, seed=0, time_limit_s=budget)
+                longest = ours
                 ob = len(check_roster(ds, ours.roster, weeks=[MONDAY])) if ours.has_roster else None
-                say(f"| {inst_name} | CP-SAT (planner) | {budget} | {ours.runtime_s:.2f} | {ours.status} | "
-                    f"{_fmt(ours.objective, 0)} | {_fmt(ours.bound, 0)} | 1.000 | {_fmt(ob)} |")
+                say(f"| {inst_name} | CP-SAT (planner) | {budget} | {ours.runtime_s:.2f} | {ours.runtime_s:.2f} | "
+                    f"{ours.status} | {_fmt(ours.objective, 0)} | {_fmt(ours.bound, 0)} | 1.000 | "
+                    f"{_fmt(_reach(ours, ours.objective))} | - | {_fmt(ob)} |")
                 print(lines[-1], flush=True)
-                peer = _peer("benchmarks.peers.highs_mip", folder, budget)
-                if "error" in peer:
-                    say(f"| {inst_name} | HiGHS MIP | {budget} | - | error: {peer['error']} | - | - | - | - |")
-                else:
-                    ratio = (peer["objective"] / ours.objective) if peer["objective"] and ours.objective else None
-                    say(f"| {inst_name} | HiGHS {peer['version']} MIP | {budget} | {peer['seconds']:.2f} | "
+                for module, label, search_s in (
+                    ("benchmarks.peers.highs_mip", "HiGHS {version} MIP", lambda p: p["solve_seconds"]),
+                    ("benchmarks.peers.timefold_peer", "Timefold 1.24.0b0 (discontinued beta, JVM bridge)",
+                     lambda p, b=budget: min(float(b), p.get("solve_seconds") or b)),
+                ):
+                    peer = _peer(module, folder, budget)
+                    name = label.format(version=peer.get("version", ""))
+                    if "error" in peer or peer.get("objective") is None:
+                        why = peer.get("error") or f"no roster ({peer.get('status')})"
+                        say(f"| {inst_name} | {name} | {budget} | - | - | error: {why} | - | - | - | - | - | - |")
+                        print(lines[-1], flush=True)
+                        continue
+                    ratio = peer["objective"] / ours.objective if ours.objective else None
+                    t_peer = float(search_s(peer))
+                    t_ours = _reach(ours, peer["objective"])
+                    sooner = t_peer / t_ours if t_ours else None
+                    say(f"| {inst_name} | {name} | {budget} | {peer['seconds']:.2f} | {t_peer:.2f} | "
                         f"{peer['status']} | {_fmt(peer['objective'], 0)} | {_fmt(peer['bound'], 0)} | "
-                        f"{_fmt(ratio, 3)} | {_fmt(peer['breaches'])} |")
-                print(lines[-1], flush=True)
-                peer = _peer("benchmarks.peers.timefold_peer", folder, budget)
-                label = "Timefold 1.24.0b0 (discontinued beta, JVM bridge)"
-                if "error" in peer:
-                    say(f"| {inst_name} | {label} | {budget} | - | error: {peer['error']} | - | - | - | - |")
-                else:
-                    ratio = (peer["objective"] / ours.objective) if peer["objective"] and ours.objective else None
-                    say(f"| {inst_name} | {label} | {budget} | {peer['seconds']:.2f} | {peer['status']} | "
-                        f"{_fmt(peer['objective'], 0)} | - | {_fmt(ratio, 3)} | {_fmt(peer['breaches'])} |")
-                print(lines[-1], flush=True)
+                        f"{_fmt(ratio, 3)} | {_fmt(t_ours)} | {_fmt(sooner, 1)} | {_fmt(peer['breaches'])} |")
+                    print(lines[-1], flush=True)
+                    key = name.split(" ")[0]
+                    if key not in best or peer["objective"] < best[key][0]:
+                        best[key] = (peer["objective"], t_peer)
+            for key, (obj, t_peer) in best.items():
+                t_ours = _reach(longest, obj) if longest is not None else None
+                peer_best.append((inst_name, key, obj, t_peer, t_ours))
+        say("")
+        say("Goal \"we reach the peers' best quality at least 5× sooner\", per instance and peer (the peer's best "
+            "objective over its budgets, the search time it needed, and when CP-SAT first held a roster as good):\n")
+        say("| instance | peer | peer's best objective | peer search s | CP-SAT s | × sooner | goal 5× |\n"
+            "|---|---|---|---|---|---|---|")
+        for inst_name, key, obj, t_peer, t_ours in peer_best:
+            sooner = t_peer / t_ours if t_ours else None
+            say(f"| {inst_name} | {key} | {obj:,.0f} | {t_peer:.2f} | {_fmt(t_ours)} | {_fmt(sooner, 1)} | "
+                f"{'met' if sooner and sooner >= 5 else 'not met'} |")
         say("")
         say("Timefold Solver for Python (`timefold==1.24.0b0`, a discontinued beta whose constraint lambdas run "
             "through a bridge to the JVM) gets its own model of the same Instance "
