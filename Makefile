@@ -30,6 +30,7 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy planner
 
 bench: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -16,8 +16,8 @@ if shutil.which("java") is None:
 from benchmarks.peers import timefold_peer  # noqa: E402
 from planner.checker import check_roster  # noqa: E402
 from planner.dataset import load_dataset  # noqa: E402
-from planner.solver import solve_week  # noqa: E402
 from planner.timeutil import parse_week  # noqa: E402
+from tests._solver_helpers import solve_checked  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEK = "2027-W03"
@@ -41,7 +41,7 @@ def _tiny(tmp: Path) -> Path:
 def test_scorer_returns_planners_objective_for_planners_roster(tmp_path):
     ds = load_dataset(_tiny(tmp_path))
     monday = parse_week(WEEK)
-    ours = solve_week(ds, monday, workers=1, time_limit_s=30)
+    ours = solve_checked(ds, monday, time_limit_s=30)
     assert ours.status == "optimal"
     assert timefold_peer.planner_objective(ds, monday, ours.roster) == pytest.approx(ours.objective, abs=1e-9)
     # and it notices a worse roster: one shift fewer costs at least the hours deviation
@@ -63,7 +63,7 @@ def test_peer_roster_is_checked_and_scored_by_planner(tmp_path):
     assert timefold_peer.hard_score(out["objective_claimed"]) == 0
     # the training block is in the roster as planner writes it
     assert ((roster["officer_id"] == "WA0014") & (roster["activity"] == "training")).any()
-    ours = solve_week(ds, monday, workers=1, time_limit_s=30)
+    ours = solve_checked(ds, monday, time_limit_s=30)
     assert out["objective"] is not None and out["objective"] >= ours.objective - 1e-9
     # Timefold's own soft score is planner's objective × 60 under the peer's stricter counting (free time covers
     # nothing there), so planner's objective of the roster is never above it
