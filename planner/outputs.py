@@ -208,14 +208,16 @@ def ics_files(plan: Any, fixed_time: dt.datetime) -> dict[str, bytes]:
     # Plain dicts, not a pandas groupby per officer: a national roster has 3,500 officers (docs/benchmarks.md).
     shifts: dict[str, dict[tuple[dt.date, str], list[dict[str, Any]]]] = {}
     for r in roster.to_dict("records"):
-        shifts.setdefault(r["officer_id"], {}).setdefault((r["date"], r["shift"] or ""), []).append(r)
+        code = r["shift"] if isinstance(r["shift"], str) else ""  # a missing shift code is a block of its own
+        shifts.setdefault(r["officer_id"], {}).setdefault((r["date"], code), []).append(r)
     for oid in sorted(shifts):
         cal = Calendar()
         cal.add("prodid", "-//planner//wijkagent rooster//NL")
         cal.add("version", "2.0")
         for key, value in header:
             cal.add(key, value)
-        for (d, code), blocks in sorted(shifts[oid].items()):
+        for (d, code), unordered in sorted(shifts[oid].items()):
+            blocks = sorted(unordered, key=lambda b: b["start"])
             ev = Event()
             ev.add("uid", f"{oid}-{d.isoformat()}-{code or 'blok'}@planner")
             ev.add("dtstamp", stamp)
@@ -226,9 +228,12 @@ def ics_files(plan: Any, fixed_time: dt.datetime) -> dict[str, bytes]:
             ev.add(
                 "description",
                 "\n".join(
-                    f"{b['start']:%H:%M}-{b['end']:%H:%M} {b['activity']} {b['wijk_code'] or ''} "
-                    f"{b['task'] or ''}".strip()
-                    for b in sorted(blocks, key=lambda b: b["start"])
+                    " ".join(
+                        part
+                        for part in (f"{b['start']:%H:%M}-{b['end']:%H:%M}", b["activity"], b["wijk_code"], b["task"])
+                        if isinstance(part, str) and part
+                    )
+                    for b in blocks
                 ),
             )
             cal.add_component(ev)

@@ -90,9 +90,10 @@ def _stop_on_interrupt(solver: cp_model.CpSolver, flag: list[bool]) -> Iterator[
         signal.signal(signal.SIGINT, old)
 
 
-#: Up to this many officers one search thread is fastest (measured: demo 0.7 s with one, more with two); above it
-#: a second thread running neighbourhood search pays (a team of 60: 12 s with one, 8 s with two).
-#: See benchmarks/RESULTS.md.
+#: Up to this many officers one search thread is enough (demo: 1.03 s with one, 0.96 s with two, and teams run side
+#: by side in a national run); above it every core runs: the LP search plus neighbourhood search on the others. On a
+#: team of 60 that was 8 s against 12 s in one trial but 15.0 s against 14.0 s in the full benchmark run, so on two
+#: cores it is a wash; more cores give the neighbourhood search more room. See benchmarks/RESULTS.md.
 ONE_THREAD_UP_TO_OFFICERS = 30
 
 #: The full-problem search CP-SAT runs first: branching on the LP relaxation (which is within a fraction of a
