@@ -77,12 +77,14 @@ class Dataset:
         return sorted(self.officers["team"].unique().tolist())
 
     def absences_of(self, officer_id: str) -> pd.DataFrame:
-        """One officer's absences (split once per dataset: a national report looks up 3,500 officers)."""
-        return self._absences_by_officer.get(str(officer_id), self.absences.iloc[0:0])
+        """One officer's absences (rows found once per dataset: a national report looks up 3,500 officers)."""
+        return self.absences.iloc[self._absence_rows.get(str(officer_id), [])]
 
     @cached_property
-    def _absences_by_officer(self) -> dict[str, pd.DataFrame]:
-        return {str(k): g for k, g in self.absences.groupby("officer_id", sort=False)}
+    def _absence_rows(self) -> dict[str, np.ndarray]:
+        if self.absences.empty:
+            return {}
+        return {str(k): v for k, v in self.absences.groupby("officer_id", sort=False).indices.items()}
 
     def officer_wijken(self) -> dict[str, tuple[str, ...]]:
         return dict(zip(self.officers["officer_id"], self.officers["wijken"], strict=True))

@@ -54,12 +54,19 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
     capped at a working day of ``contract_hours / 5``; the week is capped at the contract hours. An absence
     with explicit ``hours`` counts those hours instead, spread evenly over its duration.
     """
-    rows = absences[(absences["officer_id"] == officer_id) & (absences["kind"] == "unavailable")]
-    if rows.empty:
+    if absences.empty:
         return 0
-    # Plain lists, not pandas per day: reports and the checker call this for every officer and week.
-    hours = rows["hours"].tolist() if "hours" in rows else [float("nan")] * len(rows)
-    spans = list(zip(rows["start"].tolist(), rows["end"].tolist(), hours, strict=True))
+    # Plain lists, not pandas per day: reports, maps and the checker call this for every officer and week.
+    mine = [
+        i
+        for i, (oid, kind) in enumerate(zip(absences["officer_id"].tolist(), absences["kind"].tolist(), strict=True))
+        if oid == officer_id and kind == "unavailable"
+    ]
+    if not mine:
+        return 0
+    starts, ends = absences["start"].tolist(), absences["end"].tolist()
+    hours = absences["hours"].tolist() if "hours" in absences else [float("nan")] * len(absences)
+    spans = [(starts[i], ends[i], hours[i]) for i in mine]
     w0, w1 = day_bounds(monday, cfg)[0], day_bounds(monday + dt.timedelta(days=6), cfg)[1]
     total = 0.0
     for s, e, h in spans:
