@@ -898,7 +898,11 @@ def _validated(ds: Dataset, blocks: pd.DataFrame) -> pd.DataFrame:
     """Blocks whose officer and wijk are in the data folder; otherwise a CrossFileError naming the row."""
     ids = set(ds.officers["officer_id"].astype(str))
     wijken = set(ds.wijken["wijk_code"].astype(str))
-    for r in blocks.to_dict("records"):
+    if blocks.empty:
+        return blocks
+    wijk = (blocks["wijk_code"] if "wijk_code" in blocks else pd.Series("", index=blocks.index)).map(_txt)
+    fine = blocks["officer_id"].astype(str).isin(ids) & ((wijk == "") | wijk.isin(wijken))
+    for r in blocks[~fine].to_dict("records"):  # only the rows to name in the message, in file order
         src = r.get("_source") or blocks.attrs.get("source") or "roster"
         row = r.get("_row")
         row = int(row) if row is not None and not pd.isna(row) else None
