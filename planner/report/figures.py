@@ -152,7 +152,8 @@ def build_figures(
     chosen_codes = {c for c, _ in chosen}
 
     blocks = {
-        b: _in_period(_validated(ds, s.blocks), first, end) for b, s in (("planned", planned), ("realized", realized))
+        b: _in_period(validated_blocks(ds, s.blocks), first, end)
+        for b, s in (("planned", planned), ("realized", realized))
     }
     officers = _officers(ds)
     team_of = {o["officer_id"]: o["team"] for o in officers}
@@ -894,8 +895,11 @@ def _chosen_gemeenten(ds: Dataset, codes: list[str] | None) -> list[tuple[str, s
     return out
 
 
-def _validated(ds: Dataset, blocks: pd.DataFrame) -> pd.DataFrame:
-    """Blocks whose officer and wijk are in the data folder; otherwise a CrossFileError naming the row."""
+def validated_blocks(ds: Dataset, blocks: pd.DataFrame, source: Any = None) -> pd.DataFrame:
+    """Blocks whose officer and wijk are in the data folder; otherwise a CrossFileError naming the row.
+
+    ``source`` names the file in the message (default: each row's ``_source``, else ``blocks.attrs["source"]``).
+    """
     ids = set(ds.officers["officer_id"].astype(str))
     wijken = set(ds.wijken["wijk_code"].astype(str))
     if blocks.empty:
@@ -903,7 +907,7 @@ def _validated(ds: Dataset, blocks: pd.DataFrame) -> pd.DataFrame:
     wijk = (blocks["wijk_code"] if "wijk_code" in blocks else pd.Series("", index=blocks.index)).map(_txt)
     fine = blocks["officer_id"].astype(str).isin(ids) & ((wijk == "") | wijk.isin(wijken))
     for r in blocks[~fine].to_dict("records"):  # only the rows to name in the message, in file order
-        src = r.get("_source") or blocks.attrs.get("source") or "roster"
+        src = source or r.get("_source") or blocks.attrs.get("source") or "roster"
         row = r.get("_row")
         row = int(row) if row is not None and not pd.isna(row) else None
         if str(r["officer_id"]) not in ids:

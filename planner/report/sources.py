@@ -13,8 +13,8 @@ import pandas as pd
 
 from planner.config import Config
 from planner.dataset import Dataset
-from planner.errors import CrossFileError, InputError
-from planner.report.figures import Source
+from planner.errors import InputError
+from planner.report.figures import Source, validated_blocks
 from planner.roster_io import empty_roster, read_roster
 from planner.store import ImportBatch, PublishedVersion, default_store_path, open_store
 from planner.timeutil import parse_period, week_label
@@ -32,18 +32,7 @@ def read_roster_file(path: Path, cfg: Config, ds: Dataset | None) -> pd.DataFram
     blocks["_source"] = path.name
     blocks.attrs["source"] = str(path)
     if ds is not None:
-        ids = set(ds.officers["officer_id"].astype(str))
-        wijken = set(ds.wijken["wijk_code"].astype(str))
-        bad = ~blocks["officer_id"].astype(str).isin(ids) | ~blocks["wijk_code"].fillna("").astype(str).isin(
-            wijken | {""})
-        for r in blocks[bad].to_dict("records"):  # only the rows to name in the message
-            if str(r["officer_id"]) not in ids:
-                raise CrossFileError(path, f"officer '{r['officer_id']}' is not in officers.csv", row=int(r["_row"]),
-                                     column="officer_id")
-            w = str(r["wijk_code"] or "")
-            if w and w not in wijken:
-                raise CrossFileError(path, f"wijk '{w}' is not in the wijken file", row=int(r["_row"]),
-                                     column="wijk_code")
+        validated_blocks(ds, blocks, source=path)
     return blocks
 
 
