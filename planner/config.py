@@ -1,21 +1,32 @@
-"""planner.toml: team, shift types, activities, absence reasons, rule limits, the norm, weights; validated."""
+"""planner.toml: team, shift families, activities, absence reasons, rule limits, the norm, hours; validated.
+
+Every setting is a typed field with its default and its description in one place (here); the validation is
+pydantic's, turned into the planner's one-line error naming ``planner.toml`` and the key. The descriptions are
+what ``planner demo-data`` writes as comments into a generated planner.toml.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
+
 import tomllib
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ConfigDict, Field, Strict, StrictBool, StrictInt, StrictStr, TypeAdapter, ValidationError
+from pydantic import field_validator, model_validator
+from pydantic.dataclasses import dataclass
 
 from planner.errors import ConfigError
 from planner.timeutil import parse_hhmm
 
 CONFIG_NAME = "planner.toml"
+
+#: Strict, closed tables: an unknown key or a wrong type is an error, never a silent default.
+_STRICT = ConfigDict(extra="forbid")
 
 #: Activities a roster block can hold. ``own_wijk``: counts for the strict reading ("in de wijk");
 #: ``for_wijk``: counts for the official reading ("in of voor de wijk"); ``available``: counts as
@@ -28,134 +39,307 @@ DEFAULT_ACTIVITIES: dict[str, dict[str, bool]] = {
     "training": {"own_wijk": False, "for_wijk": False, "available": True},
     "office": {"own_wijk": False, "for_wijk": False, "available": True},
     "other_wijk": {"own_wijk": False, "for_wijk": False, "available": True},
+    "travel": {"own_wijk": False, "for_wijk": False, "available": True},
 }
 
+PRIORITY_FACTORS = {"hoog": 4.0, "high": 4.0, "midden": 2.0, "medium": 2.0, "normaal": 2.0, "laag": 1.0, "low": 1.0}
 
-@dataclass(frozen=True)
-class ShiftType:
-    """A shift type: a code, a name and local start and end clock times (end <= start: next day)."""
+#: Sanity bounds: values beyond them are typing errors and would overflow the solver's integer model.
+MAX_TIME_LIMIT_S = 86_400
+MAX_WORKERS = 1024
+MAX_SEED = 2**31 - 1
+MAX_WEEKS = 6
 
-    code: str
-    name: str
-    start: dt.time
-    end: dt.time
+SFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Hours = Annotated[float, Strict(), Field(ge=0, le=168, allow_inf_nan=False)]
+Count = Annotated[StrictInt, Field(ge=0, le=1000)]
+
+
+def _time(text: str) -> dt.time:
+    return parse_hhmm(text)
+
+
+@dataclass(frozen=True, config=_STRICT)
+class ShiftFamily:
+    """A shift family: shifts that start between ``start`` and ``latest_start`` on a grid of ``step_min`` minutes and
+    last from ``min_hours`` to ``max_hours`` (real elapsed time). A fixed shift type is a family of one: give
+    ``start`` and ``end`` (an end at or before the start is the next day; its length follows DST)."""
+
+    code: StrictStr = Field(min_length=1, max_length=16, description="the code shown in the roster and calendars")
+    name: StrictStr = Field("", max_length=60, description="the family's name")
+    start: StrictStr = Field(description="earliest start, local clock time HH:MM")
+    end: StrictStr | None = Field(None, description="a fixed shift type's end (HH:MM); not with the keys below")
+    latest_start: StrictStr | None = Field(None, description="latest start (HH:MM); after midnight wraps to the next day")
+    min_hours: SFloat | None = Field(None, gt=0, le=24, description="shortest shift of the family, hours")
+    max_hours: SFloat | None = Field(None, gt=0, le=24, description="longest shift of the family, hours")
+    step_min: StrictInt = Field(60, ge=15, le=240, description="grid of starts and lengths in minutes")
+    part: Literal["dag", "avond", "nacht", ""] = Field("", description="day-part, for colours and reading")
+
+    @field_validator("start", "end", "latest_start")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_hhmm(value)
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> ShiftFamily:
+        if self.end is not None:
+            if self.latest_start is not None or self.min_hours is not None or self.max_hours is not None:
+                raise ValueError("give either start and end (a fixed type) or start, latest_start, min_hours and "
+                                 "max_hours (a family), not both")
+            if parse_hhmm(self.start) == parse_hhmm(self.end):
+                raise ValueError("start equals end: a shift of 0 or 24 hours is impossible")
+            return self
+        if self.min_hours is None or self.max_hours is None:
+            raise ValueError("a family needs min_hours and max_hours (or give an end for a fixed type)")
+        if self.min_hours > self.max_hours:
+            raise ValueError(f"min_hours {self.min_hours:g} is above max_hours {self.max_hours:g}")
+        if self.step_min not in (15, 30, 60, 120, 240) and 60 % self.step_min:
+            raise ValueError("step_min must divide an hour or be 60, 120 or 240")
+        return self
+
+    @property
+    def fixed(self) -> bool:
+        return self.end is not None
+
+    @property
+    def earliest(self) -> dt.time:
+        return parse_hhmm(self.start)
+
+    def starts(self) -> list[tuple[dt.time, int]]:
+        """Clock times of the starts and the day offset (0, or 1 for a start after midnight)."""
+        first = _minutes_of(self.earliest)
+        last = _minutes_of(parse_hhmm(self.latest_start)) if self.latest_start else first
+        if last < first:
+            last += 24 * 60
+        out = []
+        for m in range(first, last + 1, self.step_min):
+            out.append((dt.time((m % 1440) // 60, m % 60), m // 1440))
+        return out
+
+    def lengths_min(self) -> list[int]:
+        """Lengths in minutes (families only)."""
+        assert self.min_hours is not None and self.max_hours is not None
+        lo, hi = round(self.min_hours * 60), round(self.max_hours * 60)
+        return list(range(lo, hi + 1, self.step_min)) or [lo]
 
     @property
     def nominal_minutes(self) -> int:
-        """Length on a day without a DST change."""
-        s = self.start.hour * 60 + self.start.minute
-        e = self.end.hour * 60 + self.end.minute
-        return (e - s) % (24 * 60) or 24 * 60
+        """Longest length on a day without a DST change."""
+        if self.end is not None:
+            s, e = _minutes_of(self.earliest), _minutes_of(parse_hhmm(self.end))
+            return (e - s) % (24 * 60) or 24 * 60
+        return self.lengths_min()[-1]
+
+    def describe(self) -> str:
+        if self.end is not None:
+            return f"{self.code} {self.start}–{self.end}"
+        starts = self.start if not self.latest_start else f"{self.start}–{self.latest_start}"
+        return f"{self.code} start {starts}, {self.min_hours:g}–{self.max_hours:g} h"
 
 
-@dataclass(frozen=True)
+def _minutes_of(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+#: Default families for wijkagenten: day work starting 07:00-10:00 for 4-10 h, evenings starting 14:00-17:00 for
+#: 4-9 h, and nights starting 21:00-23:00 for 7-9 h (within the 10 h night limit).
+DEFAULT_SHIFTS = (
+    ShiftFamily(code="D", name="Dag", start="07:00", latest_start="10:00", min_hours=4, max_hours=10, part="dag"),
+    ShiftFamily(code="A", name="Avond", start="14:00", latest_start="17:00", min_hours=4, max_hours=9, part="avond"),
+    ShiftFamily(code="N", name="Nacht", start="21:00", latest_start="23:00", min_hours=7, max_hours=9, part="nacht"),
+)
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Activity:
+    """How an activity counts: for the norm read 'in', for the norm read 'in_of_voor', and as available time."""
+
+    own_wijk: StrictBool = False
+    for_wijk: StrictBool = False
+    available: StrictBool = True
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Team:
+    name: StrictStr = Field("Basisteam", max_length=200, description="the basisteam, shown on rosters and reports")
+    timezone: StrictStr = Field("Europe/Amsterdam", description="rosters are in local time; DST is handled exactly")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'; expected e.g. Europe/Amsterdam") from None
+        return value
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Files:
+    """Where the wijken come from, when not found by name; the CRS of a file that has none."""
+
+    wijken: StrictStr | None = Field(None, description="the wijken file inside this folder (GeoPackage, GeoJSON, ...)")
+    wijken_layer: StrictStr | None = Field(None, description="the layer of a GeoPackage that holds the wijken")
+    wijken_crs: StrictStr | None = Field(None, description="only for a file that states no CRS (CBS files are RD New)")
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Absences:
+    """Which absence reasons make hours unavailable, and which are work away from the wijk (and as what)."""
+
+    unavailable: tuple[StrictStr, ...] = (
+        "leave", "verlof", "vakantie", "sick", "ziek", "ziekte", "bijzonder verlof", "compensatie",
+        "ouderschapsverlof", "feestdag",
+    )
+    sickness: tuple[StrictStr, ...] = ("sick", "ziek", "ziekte")
+    work: dict[StrictStr, StrictStr] = Field(
+        default_factory=lambda: {
+            "training": "training", "opleiding": "training", "cursus": "training", "ibt": "training",
+            "court": "office", "rechtbank": "office", "office": "office", "overleg": "office",
+        }
+    )
+
+    @field_validator("unavailable", "sickness")
+    @classmethod
+    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.strip().lower() for v in value)
+
+    @field_validator("work")
+    @classmethod
+    def _lower_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k.strip().lower(): v for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _sickness_unavailable(self) -> Absences:
+        for reason in self.sickness:
+            if reason not in self.unavailable:
+                raise ValueError(f"sickness reason '{reason}' must also be listed under unavailable")
+        return self
+
+
+@dataclass(frozen=True, config=_STRICT)
 class Rules:
     """Arbeidstijdenwet limits (defaults from the law for employees 18+; every one configurable)."""
 
-    max_shift_hours: float = 12
-    max_week_hours: float = 60
-    max_avg_week_hours_4w: float = 55
-    max_avg_week_hours_16w: float = 48
-    daily_rest_hours: float = 11
-    daily_rest_reduced_hours: float = 8
-    daily_rest_reductions_per_7d: int = 1
-    weekly_rest_hours: float = 36
-    max_night_shift_hours: float = 10
-    night_min_minutes_00_06: int = 60
-    late_night_end: str = "02:00"
-    rest_after_late_night_hours: float = 14
-    rest_after_late_night_reduced_hours: float = 8
-    rest_after_late_night_reductions_per_week: int = 1
-    rest_after_night_series_hours: float = 46
-    night_series_length: int = 3
-    max_consecutive_shifts_with_night: int = 7
-    max_nights_16w: int = 36
-    contract_tolerance_hours: float = 4
+    max_shift_hours: Hours = Field(12, description="Arbeidstijdenwet: a shift lasts at most 12 h")
+    max_week_hours: Hours = Field(60, description="at most 60 h in one ISO week")
+    max_avg_week_hours_4w: Hours = Field(55, description="on average at most 55 h a week over 4 weeks")
+    max_avg_week_hours_16w: Hours = Field(48, description="on average at most 48 h a week over 16 weeks")
+    daily_rest_hours: Hours = Field(11, description="at least 11 h unbroken rest between two shifts ...")
+    daily_rest_reduced_hours: Hours = Field(8, description="... which may be cut to 8 h ...")
+    daily_rest_reductions_per_7d: Count = Field(1, description="... this many times in 7 x 24 h")
+    weekly_rest_hours: Hours = Field(36, description="at least 36 h unbroken rest in 7 x 24 h (0 = off)")
+    max_night_shift_hours: Hours = Field(10, description="a night shift lasts at most 10 h")
+    night_min_minutes_00_06: StrictInt = Field(
+        60, ge=0, le=360, description="a night shift has more than this many minutes between 00:00 and 06:00"
+    )
+    late_night_end: StrictStr = Field("02:00", description="a night shift ending after this needs the longer rest below")
+    rest_after_late_night_hours: Hours = Field(14, description="rest after a night shift ending after late_night_end")
+    rest_after_late_night_reduced_hours: Hours = Field(8, description="... which may be cut to 8 h ...")
+    rest_after_late_night_reductions_per_week: Count = Field(1, description="... this many times an ISO week")
+    rest_after_night_series_hours: Hours = Field(46, description="rest after a series of night shifts ...")
+    night_series_length: StrictInt = Field(3, ge=1, le=1000, description="... of at least this many nights in a row")
+    max_consecutive_shifts_with_night: StrictInt = Field(
+        7, ge=1, le=1000, description="at most 7 shifts on consecutive days when one of them is a night shift"
+    )
+    max_nights_16w: Count = Field(36, description="at most 36 night shifts in 16 weeks")
+    period_reading: Literal["sliding", "fixed"] = Field(
+        "sliding",
+        description="'every period of 7 x 24 h': sliding (from any moment) or fixed (from Monday 00:00 of each ISO week)",
+    )
+
+    @field_validator("late_night_end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Norm:
     """The 80 % norm: share, reading ("in" or "in_of_voor"), rolling window in weeks."""
 
-    share: float = 0.80
-    reading: str = "in"
-    window_weeks: int = 4
+    share: SFloat = Field(0.80, gt=0, le=1, description="at least this share of the available hours ...")
+    reading: Literal["in", "in_of_voor"] = Field(
+        "in", description="... counts 'in' (own wijk only) or 'in_of_voor' (also voor_wijk work)"
+    )
+    window_weeks: StrictInt = Field(
+        4, ge=1, le=52, description="a week below the share is allowed when this many weeks ending with it keep it"
+    )
 
     @property
     def fraction(self) -> Fraction:
         return Fraction(self.share).limit_denominator(1000)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
+class HoursSettings:
+    """The hours balance: plus- and minus-hours against the available hours, carried over the weeks."""
+
+    balance_max_plus_hours: Hours = Field(8, description="the balance may reach at most this many plus-hours ...")
+    balance_max_minus_hours: Hours = Field(8, description="... and at most this many minus-hours")
+    even_hours: Hours = Field(
+        4, description="a balance within this many hours costs least; beyond it each hour costs more (spreads hours)"
+    )
+
+
+@dataclass(frozen=True, config=_STRICT)
+class TeamDemandSettings:
+    """How team demand (noodhulp, events) is staffed: in whole pieces, by a limited number of officers."""
+
+    min_block_hours: Hours = Field(2, description="an officer takes a team demand window for at least this long")
+    max_extra_officers: Count = Field(1, description="at most this many officers more than the window asks")
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Travel:
+    """Travel between the own wijk and a team demand elsewhere, from the wijken's centroids."""
+
+    speed_kmh: SFloat = Field(30, ge=0, le=200, description="travel speed; 0 switches travel time off")
+    round_min: StrictInt = Field(5, ge=1, le=60, description="travel time is rounded up to this many minutes")
+
+
+@dataclass(frozen=True, config=_STRICT)
 class Weights:
-    """Objective weights: per hour short (presence times its priority factor), per hour off the contract,
-    per shift of unfairness, per wished day off worked, per changed shift in a re-plan."""
+    """Weights within the fairness level of the ordered objective (the levels themselves are strict)."""
 
-    presence: float = 1000
-    team: float = 100
-    hours_deviation: float = 20
-    fairness: float = 10
-    wishes: float = 50
-    change: float = 2000
+    nights: StrictInt = Field(1, ge=0, le=100, description="per night shift of the busiest officer")
+    evenings: StrictInt = Field(1, ge=0, le=100, description="per evening shift of the busiest officer")
+    weekends: StrictInt = Field(1, ge=0, le=100, description="per weekend shift of the busiest officer")
 
 
-@dataclass(frozen=True)
-class Absences:
-    """Which absence reasons make hours unavailable, and which are work away from the wijk (and as what)."""
-
-    unavailable: tuple[str, ...] = (
-        "leave",
-        "verlof",
-        "vakantie",
-        "sick",
-        "ziek",
-        "ziekte",
-        "bijzonder verlof",
-        "compensatie",
-        "ouderschapsverlof",
-    )
-    work: dict[str, str] = field(
-        default_factory=lambda: {
-            "training": "training",
-            "opleiding": "training",
-            "cursus": "training",
-            "ibt": "training",
-            "court": "office",
-            "rechtbank": "office",
-            "office": "office",
-            "overleg": "office",
-        }
-    )
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class SolverSettings:
-    """CP-SAT parameters: time limit, workers (0 = all cores), seed, time resolution in minutes."""
+    """CP-SAT parameters: time limit, workers (0 = auto), seed, time resolution in minutes."""
 
-    time_limit_s: float = 30
-    workers: int = 0
-    seed: int = 0
-    resolution_min: int = 60
-    group_bound: bool = False  # True: add the wijk-group lower bound and hint (helps at linearization 1)
-
-
-@dataclass(frozen=True)
-class Files:
-    """Where the wijken come from, when not found by name; the CRS of a file that has none."""
-
-    wijken: str | None = None
-    wijken_layer: str | None = None
-    wijken_crs: str | None = None
+    time_limit_s: SFloat = Field(
+        30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="CP-SAT time limit in seconds"
+    )
+    workers: StrictInt = Field(
+        0, ge=0, le=MAX_WORKERS, description="search threads; 0 = auto (1 for up to 30 officers, else all cores)"
+    )
+    seed: StrictInt = Field(0, ge=0, le=MAX_SEED, description="random seed (same seed and inputs: same roster)")
+    resolution_min: Literal[15, 30, 60] = Field(60, description="time resolution of activities in minutes")
+    symmetry: StrictBool = Field(True, description="order officers that are interchangeable in every input")
 
 
-DEFAULT_SHIFTS = (
-    ShiftType("V", "Vroeg", dt.time(7, 0), dt.time(15, 0)),
-    ShiftType("D", "Dag", dt.time(9, 0), dt.time(17, 0)),
-    ShiftType("L", "Laat", dt.time(15, 0), dt.time(23, 0)),
-    ShiftType("N", "Nacht", dt.time(23, 0), dt.time(7, 0)),
+@dataclass(frozen=True, config=_STRICT)
+class Period:
+    """Period rosters (--weeks): what is published for the days after the first ones."""
+
+    notice: Literal["full", "rest_days"] = Field(
+        "full", description="'full': times for the whole period; 'rest_days': work and rest days for the period, "
+        "times for the first days only"
+    )
+    times_days: StrictInt = Field(7, ge=1, le=42, description="with notice = 'rest_days': days that get their times")
+
+
+_TOP_KEYS = (
+    "team", "files", "shifts", "activities", "absences", "rules", "norm", "hours", "team_demand", "travel",
+    "weights", "solver", "period",
 )
-
-PRIORITY_FACTORS = {"hoog": 4.0, "high": 4.0, "midden": 2.0, "medium": 2.0, "normaal": 2.0, "laag": 1.0, "low": 1.0}
 
 
 @dataclass(frozen=True)
@@ -164,21 +348,25 @@ class Config:
 
     team_name: str = "Basisteam"
     timezone: str = "Europe/Amsterdam"
-    shifts: tuple[ShiftType, ...] = DEFAULT_SHIFTS
-    activities: dict[str, dict[str, bool]] = field(default_factory=lambda: dict(DEFAULT_ACTIVITIES))
-    absences: Absences = field(default_factory=Absences)
-    rules: Rules = field(default_factory=Rules)
-    norm: Norm = field(default_factory=Norm)
-    weights: Weights = field(default_factory=Weights)
-    solver: SolverSettings = field(default_factory=SolverSettings)
-    files: Files = field(default_factory=Files)
+    shifts: tuple[ShiftFamily, ...] = DEFAULT_SHIFTS
+    activities: dict[str, dict[str, bool]] = Field(default_factory=lambda: dict(DEFAULT_ACTIVITIES))
+    absences: Absences = Field(default_factory=Absences)
+    rules: Rules = Field(default_factory=Rules)
+    norm: Norm = Field(default_factory=Norm)
+    hours: HoursSettings = Field(default_factory=HoursSettings)
+    team_demand: TeamDemandSettings = Field(default_factory=TeamDemandSettings)
+    travel: Travel = Field(default_factory=Travel)
+    weights: Weights = Field(default_factory=Weights)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+    files: Files = Field(default_factory=Files)
+    period: Period = Field(default_factory=Period)
     source: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def shift(self, code: str) -> ShiftType:
+    def shift(self, code: str) -> ShiftFamily:
         for s in self.shifts:
             if s.code == code:
                 return s
@@ -205,15 +393,19 @@ class Config:
         return dataclasses.replace(self, **changes)
 
 
-#: Sanity bounds: values beyond them are typing errors and would overflow the solver's integer model.
-MAX_TIME_LIMIT_S = 86_400
-MAX_WORKERS = 1024
-MAX_SEED = 2**31 - 1
-MAX_WEIGHT = 1e6
-_RULE_MAX = {"float": 168, "int": 1000}  # hours within a week; counts
-_RULES_AT_LEAST_1 = {"night_series_length", "max_consecutive_shifts_with_night"}
-
-_TOP_KEYS = {"team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver"}
+#: Keys of earlier versions, with what replaced them (a one-line error says so instead of "unknown key").
+_REPLACED = {
+    "rules.contract_tolerance_hours": "replaced by the hours balance: [hours] balance_max_plus_hours and "
+    "balance_max_minus_hours",
+    "solver.group_bound": "removed: the ordered objective needs no group bound",
+    "weights.presence": "removed: the objective is ordered (law, norm, wijk demand, team demand, hours, fairness, "
+    "wishes); see docs/rules.md",
+    "weights.team": "removed: the objective is ordered; see docs/rules.md",
+    "weights.hours_deviation": "removed: the objective is ordered; see docs/rules.md",
+    "weights.fairness": "removed: use [weights] nights, evenings and weekends",
+    "weights.wishes": "removed: the objective is ordered; see docs/rules.md",
+    "weights.change": "removed: changes in a re-plan are their own level of the ordered objective",
+}
 
 
 def load_config(path: Path) -> Config:
@@ -234,194 +426,131 @@ def load_config(path: Path) -> Config:
     return config_from_dict(raw, path)
 
 
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    return TypeAdapter(cls)
+
+
+def _validate(cls: type, value: Any, path: Path | str | None, key: str) -> Any:
+    """Validate one table with pydantic; the first error becomes one ConfigError naming the dotted key."""
+    if not isinstance(value, dict):
+        raise ConfigError(path, "expected a table", column=key)
+    for k in value:
+        dotted = f"{key}.{k}" if key else str(k)
+        if dotted in _REPLACED:
+            raise ConfigError(path, _REPLACED[dotted], column=dotted)
+    try:
+        return _adapter(cls).validate_python(value)
+    except ValidationError as exc:
+        raise _config_error(exc, path, key) from None
+
+
+def _config_error(exc: ValidationError, path: Path | str | None, key: str) -> ConfigError:
+    err = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in err["loc"]]
+    column = ".".join([key, *loc] if key else loc) or None
+    kind, msg = err["type"], err["msg"]
+    value = err.get("input")
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
+        fields = sorted(f.name for f in dataclasses.fields(_table_class(key))) if _table_class(key) else []
+        msg = "unknown key" + (f"; expected one of {', '.join(fields)}" if fields else "")
+    elif kind == "missing":
+        msg = "is required"
+    elif kind.endswith("_type") or kind in ("bool_parsing", "int_from_float"):
+        msg = f"expected {_TYPE_WORDS.get(kind, msg.lower())}, got {type(value).__name__} {value!r}"
+    elif kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    elif value is not None and not isinstance(value, dict):
+        msg = f"{value!r}: " + msg.replace("Input should be", "expected")
+    return ConfigError(path, msg, column=column)
+
+
+_TYPE_WORDS = {
+    "float_type": "a number", "int_type": "a whole number", "bool_type": "true or false", "string_type": "text",
+    "tuple_type": "a list", "dict_type": "a table", "list_type": "a list",
+}
+
+
+def _table_class(key: str) -> type | None:
+    return {
+        "team": Team, "files": Files, "absences": Absences, "rules": Rules, "norm": Norm, "hours": HoursSettings,
+        "team_demand": TeamDemandSettings, "travel": Travel, "weights": Weights, "solver": SolverSettings,
+        "period": Period,
+    }.get(key.split(".")[0] if key else "")
+
+
 def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Config:
     """Validate a parsed planner.toml; every unknown key and wrong type is named."""
-    _unknown(raw, _TOP_KEYS, path, "")
-    team = _table(raw, "team", path)
-    _unknown(team, {"name", "timezone"}, path, "team.")
-    name = _get(team, "name", str, "Basisteam", path, "team.")
-    tzname = _get(team, "timezone", str, "Europe/Amsterdam", path, "team.")
-    try:
-        ZoneInfo(tzname)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            path, f"unknown time zone '{tzname}'; expected e.g. Europe/Amsterdam", column="team.timezone"
-        ) from None
-
-    files_t = _table(raw, "files", path)
-    _unknown(files_t, {"wijken", "wijken_layer", "wijken_crs"}, path, "files.")
-    files = Files(**{k: _get(files_t, k, str, None, path, "files.") for k in ("wijken", "wijken_layer", "wijken_crs")})
-
-    shifts: tuple[ShiftType, ...] = DEFAULT_SHIFTS
-    if "shifts" in raw:
-        shifts = _shifts(raw["shifts"], path)
-
-    activities = dict(DEFAULT_ACTIVITIES)
-    acts = _table(raw, "activities", path)
-    for act, flags in acts.items():
-        if not isinstance(flags, dict):
-            raise ConfigError(path, "expected a table with own_wijk, for_wijk, available", column=f"activities.{act}")
-        _unknown(flags, {"own_wijk", "for_wijk", "available"}, path, f"activities.{act}.")
-        base = dict(activities.get(act, {"own_wijk": False, "for_wijk": False, "available": True}))
-        for k in ("own_wijk", "for_wijk", "available"):
-            base[k] = _get(flags, k, bool, base[k], path, f"activities.{act}.")
-        activities[act] = base
-
-    ab_t = _table(raw, "absences", path)
-    _unknown(ab_t, {"unavailable", "work"}, path, "absences.")
-    absences = Absences()
-    if "unavailable" in ab_t:
-        vals = ab_t["unavailable"]
-        if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
-            raise ConfigError(path, "expected a list of reasons", column="absences.unavailable")
-        absences = dataclasses.replace(absences, unavailable=tuple(v.strip().lower() for v in vals))
-    if "work" in ab_t:
-        w = ab_t["work"]
-        if not isinstance(w, dict) or not all(isinstance(v, str) for v in w.values()):
-            raise ConfigError(path, "expected a table reason = activity", column="absences.work")
-        for reason, act in w.items():
-            if act not in activities:
-                raise ConfigError(
-                    path,
-                    f"unknown activity '{act}'; expected one of {', '.join(activities)}",
-                    column=f"absences.work.{reason}",
-                )
-        absences = dataclasses.replace(absences, work={k.strip().lower(): v for k, v in w.items()})
-
-    rules = _dataclass_table(raw, "rules", Rules, path)
-    norm = _dataclass_table(raw, "norm", Norm, path)
-    if norm.reading not in ("in", "in_of_voor"):
-        raise ConfigError(
-            path, f"'{norm.reading}' is not a reading; expected 'in' or 'in_of_voor'", column="norm.reading"
+    if not isinstance(raw, dict):
+        raise ConfigError(path, "expected a TOML document with tables")
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise ConfigError(path, f"unknown key; expected one of {', '.join(sorted(_TOP_KEYS))}", column=key)
+    team = _validate(Team, raw.get("team", {}), path, "team")
+    files = _validate(Files, raw.get("files", {}), path, "files")
+    shifts = _shifts(raw["shifts"], path) if "shifts" in raw else DEFAULT_SHIFTS
+    activities = _activities(raw.get("activities", {}), path)
+    absences = _validate(Absences, raw.get("absences", {}), path, "absences")
+    for reason, act in absences.work.items():
+        if act not in activities:
+            raise ConfigError(
+                path, f"unknown activity '{act}'; expected one of {', '.join(activities)}",
+                column=f"absences.work.{reason}",
+            )
+    tables = {
+        name: _validate(cls, raw.get(name, {}), path, name)
+        for name, cls in (
+            ("rules", Rules), ("norm", Norm), ("hours", HoursSettings), ("team_demand", TeamDemandSettings),
+            ("travel", Travel), ("weights", Weights), ("solver", SolverSettings), ("period", Period),
         )
-    if not 0 < norm.share <= 1:
-        raise ConfigError(path, f"{norm.share} is not a share; expected a number in (0, 1]", column="norm.share")
-    if not 1 <= norm.window_weeks <= 52:
-        raise ConfigError(path, "expected a whole number of weeks from 1 to 52", column="norm.window_weeks")
-    weights = _dataclass_table(raw, "weights", Weights, path)
-    solver = _dataclass_table(raw, "solver", SolverSettings, path)
-    if solver.resolution_min not in (15, 30, 60):
-        raise ConfigError(path, "expected 15, 30 or 60", column="solver.resolution_min")
-    if solver.time_limit_s <= 0:
-        raise ConfigError(path, "expected a positive number of seconds", column="solver.time_limit_s")
-    if solver.time_limit_s > MAX_TIME_LIMIT_S:
-        raise ConfigError(
-            path,
-            f"{solver.time_limit_s:g} s is more than a day; expected at most {MAX_TIME_LIMIT_S} s",
-            column="solver.time_limit_s",
-        )
-    if not 0 <= solver.workers <= MAX_WORKERS:
-        raise ConfigError(path, f"expected 0 (all cores) to {MAX_WORKERS} threads", column="solver.workers")
-    if not 0 <= solver.seed <= MAX_SEED:
-        raise ConfigError(path, f"expected a whole number from 0 to {MAX_SEED}", column="solver.seed")
-    for f in dataclasses.fields(Rules):
-        value = getattr(rules, f.name)
-        if f.type == "str":
-            continue
-        low = 1 if f.name in _RULES_AT_LEAST_1 else 0
-        high = _RULE_MAX.get(str(f.type), 0) if not f.name.endswith("_minutes_00_06") else 360
-        if not low <= value <= high:
-            raise ConfigError(path, f"{value:g} is out of range; expected {low} to {high}", column=f"rules.{f.name}")
-    for f in dataclasses.fields(Weights):
-        if not 0 <= getattr(weights, f.name) <= MAX_WEIGHT:
-            raise ConfigError(path, f"expected a number from 0 to {MAX_WEIGHT:g}", column=f"weights.{f.name}")
-    try:
-        parse_hhmm(rules.late_night_end)
-    except ValueError as exc:
-        raise ConfigError(path, str(exc), column="rules.late_night_end") from None
+    }
+    rules: Rules = tables["rules"]
     for s in shifts:
         if s.nominal_minutes > rules.max_shift_hours * 60:
             raise ConfigError(
                 path,
-                f"shift '{s.code}' lasts {s.nominal_minutes / 60:g} h; the law allows at most "
+                f"shift '{s.code}' lasts up to {s.nominal_minutes / 60:g} h; the law allows at most "
                 f"{rules.max_shift_hours:g} h",
                 column="shifts",
             )
     return Config(
-        team_name=name,
-        timezone=tzname,
-        shifts=shifts,
-        activities=activities,
-        absences=absences,
-        rules=rules,
-        norm=norm,
-        weights=weights,
-        solver=solver,
-        files=files,
-        source=str(path) if path else None,
+        team_name=team.name, timezone=team.timezone, shifts=shifts, activities=activities, absences=absences,
+        files=files, source=str(path) if path else None, **tables,
     )
 
 
-def _shifts(value: Any, path: Path | str | None) -> tuple[ShiftType, ...]:
+def _activities(value: Any, path: Path | str | None) -> dict[str, dict[str, bool]]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, "expected a table", column="activities")
+    out = dict(DEFAULT_ACTIVITIES)
+    for act, flags in value.items():
+        if not isinstance(flags, dict):
+            raise ConfigError(path, "expected a table with own_wijk, for_wijk, available", column=f"activities.{act}")
+        base = out.get(act, {"own_wijk": False, "for_wijk": False, "available": True})
+        parsed = _validate(Activity, {**base, **flags}, path, f"activities.{act}")
+        out[act] = dataclasses.asdict(parsed)
+    return out
+
+
+def _shifts(value: Any, path: Path | str | None) -> tuple[ShiftFamily, ...]:
     if not isinstance(value, list) or not value:
         raise ConfigError(path, "expected one or more [[shifts]] tables", column="shifts")
-    out: list[ShiftType] = []
+    out: list[ShiftFamily] = []
     for i, item in enumerate(value, start=1):
-        where = f"shifts[{i}]."
-        if not isinstance(item, dict):
-            raise ConfigError(path, "expected a table with code, name, start, end", column=f"shifts[{i}]")
-        _unknown(item, {"code", "name", "start", "end"}, path, where)
-        code = _get(item, "code", str, None, path, where)
-        if not code:
-            raise ConfigError(path, "is required", column=where + "code")
-        start_text = _get(item, "start", str, None, path, where) or ""
-        end_text = _get(item, "end", str, None, path, where) or ""
-        try:
-            start = parse_hhmm(start_text)
-        except ValueError as exc:
-            raise ConfigError(path, str(exc), column=where + "start") from None
-        try:
-            end = parse_hhmm(end_text)
-        except ValueError as exc:
-            raise ConfigError(path, str(exc), column=where + "end") from None
-        if start == end:
-            raise ConfigError(path, "start equals end: a shift of 0 or 24 hours is impossible", column=where + "end")
-        if any(s.code == code for s in out):
-            raise ConfigError(path, f"shift code '{code}' is used twice", column=where + "code")
-        out.append(ShiftType(code, _get(item, "name", str, code, path, where) or code, start, end))
-    seen: dict[tuple[dt.time, dt.time], str] = {}
-    for s in out:
-        if (s.start, s.end) in seen:
-            raise ConfigError(
-                path, f"shift '{s.code}' has the same times as '{seen[(s.start, s.end)]}'", column="shifts"
-            )
-        seen[(s.start, s.end)] = s.code
+        fam = _validate(ShiftFamily, item, path, f"shifts[{i}]")
+        if any(s.code == fam.code for s in out):
+            raise ConfigError(path, f"shift code '{fam.code}' is used twice", column=f"shifts[{i}].code")
+        out.append(fam if fam.name else dataclasses.replace(fam, name=fam.code))
     return tuple(out)
 
 
-def _table(raw: dict[str, Any], key: str, path: Path | str | None) -> dict[str, Any]:
-    value = raw.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(path, "expected a table", column=key)
-    return value
+def setting_descriptions(cls: type) -> dict[str, str]:
+    """Field name -> description of a settings table (for generated planner.toml comments and docs)."""
+    out = {}
+    for f in dataclasses.fields(cls):
+        info = f.default if hasattr(f.default, "description") else None
+        desc = getattr(info, "description", None)
+        if desc:
+            out[f.name] = desc
+    return out
 
 
-def _unknown(table: dict[str, Any], allowed: set[str], path: Path | str | None, prefix: str) -> None:
-    for key in table:
-        if key not in allowed:
-            raise ConfigError(path, f"unknown key; expected one of {', '.join(sorted(allowed))}", column=prefix + key)
-
-
-def _get(table: dict[str, Any], key: str, typ: type, default: Any, path: Path | str | None, prefix: str) -> Any:
-    if key not in table:
-        return default
-    value: Any = table[key]
-    if typ is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if typ is not bool and isinstance(value, bool) or not isinstance(value, typ):
-        raise ConfigError(path, f"expected {typ.__name__}, got {type(value).__name__} {value!r}", column=prefix + key)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(path, f"expected a finite number, got {value!r}", column=prefix + key)
-    return value
-
-
-def _dataclass_table(raw: dict[str, Any], key: str, cls: type, path: Path | str | None) -> Any:
-    table = _table(raw, key, path)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    _unknown(table, set(fields), path, key + ".")
-    kwargs = {}
-    for name, f in fields.items():
-        if name in table:
-            typ = {"float": float, "int": int, "str": str, "bool": bool}.get(str(f.type), str)
-            kwargs[name] = _get(table, name, typ, None, path, key + ".")
-    return cls(**kwargs)

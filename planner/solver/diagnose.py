@@ -1,91 +1,93 @@
-"""Why a week cannot be rostered: per officer, the smallest set of rules in conflict, in domain words."""
+"""Why a period cannot be rostered: per officer, the smallest set of rules in conflict, in domain words, and whether
+the shift settings are what blocks it."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from ortools.sat.python import cp_model
 
 from planner.hours import norm_required_minutes
-from planner.solver.instance import Instance
+from planner.rules import hard_rules
+from planner.rules.base import epoch_min
+from planner.rules.roster import OfficerDay
+from planner.solver.instance import Candidate, Instance, _candidate
 from planner.solver.model import build_model
-from planner.solver.rules import HARD_RULES
 
-RULE_WORDS = {
-    "one_shift_per_day": "one shift a day",
-    "contract_hours": "contract hours within the tolerance",
-    "week_hours": "at most {max_week_hours:g} h a week",
-    "avg_week_hours": "the 4- and 16-week average hours",
-    "avg_week_hours_4w": "at most {max_avg_week_hours_4w:g} h a week on average over 4 weeks",
-    "avg_week_hours_16w": "at most {max_avg_week_hours_16w:g} h a week on average over 16 weeks",
-    "daily_rest": "{daily_rest_hours:g} h rest between shifts",
-    "rest_after_night": "{rest_after_late_night_hours:g} h rest after a night ending after {late_night_end}",
-    "weekly_rest": "{weekly_rest_hours:g} h unbroken weekly rest",
-    "rest_after_night_series": "{rest_after_night_series_hours:g} h rest after {night_series_length} nights",
-    "consecutive_shifts_with_night": "at most {max_consecutive_shifts_with_night} shifts in a row with a night",
-    "max_nights_16w": "at most {max_nights_16w} nights in 16 weeks",
-    "own_wijk_share": "the {share:.0%} own-wijk norm",
-}
-
-
-def rule_words(inst: Instance, rule: str) -> str:
-    values = dataclasses.asdict(inst.cfg.rules) | {"share": inst.cfg.norm.share}
-    return RULE_WORDS.get(rule, rule).format(**values)
+#: Seconds per sub-solve of a diagnosis (each is one officer's week: they prove in milliseconds).
+DIAGNOSE_LIMIT_S = 10
 
 
 def _single(inst: Instance, oi: int) -> Instance:
     return dataclasses.replace(inst, officers=[inst.officers[oi]])
 
 
-def _core(inst: Instance, time_limit_s: float = 10) -> list[str] | None:
-    """Rules in a sufficient infeasible subset for a one-officer instance; None if it is feasible."""
-    built = build_model(inst, diagnose=True)
+def _solve(built, assumptions: bool = False) -> tuple[int, cp_model.CpSolver]:  # type: ignore[no-untyped-def]
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_time_in_seconds = DIAGNOSE_LIMIT_S
     solver.parameters.num_workers = 1
-    status = solver.solve(built.model)
-    if status != cp_model.INFEASIBLE:
+    if assumptions:
+        built.model.add_assumptions(list(built.ctx.guards.values()))
+    return solver.solve(built.model), solver
+
+
+def _feasible(inst: Instance, rules: list[str]) -> bool:
+    code, _ = _solve(build_model(inst, rules=rules, soft=False))
+    return code != cp_model.INFEASIBLE
+
+
+def _core(inst: Instance) -> list[str] | None:
+    """Rules of a minimal infeasible subset for a one-officer instance; None if it is feasible."""
+    built = build_model(inst, soft=False, guarded=True)
+    code, solver = _solve(built, assumptions=True)
+    if code != cp_model.INFEASIBLE:
         return None
-    index = {lit.index: rule for (rule, _), lit in built.ctx.literals.items()}
+    index = {g.index: name for (name, _, _), g in built.ctx.guards.items()}
     core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index]
-    if not core:  # presolve may answer without assumptions: shrink by deletion instead
-        core = list(dict.fromkeys(rule for rule, _ in built.ctx.literals))
-    return _minimise(inst, core)
-
-
-def _feasible_with(inst: Instance, rules: list[str]) -> bool:
-    names = [r for r in HARD_RULES if r in rules]
-    built = build_model(inst, hard_rules=names)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 1
-    return solver.solve(built.model) != cp_model.INFEASIBLE
-
-
-def _rule_of(name: str) -> str:
-    return {
-        "avg_week_hours_4w": "avg_week_hours",
-        "avg_week_hours_16w": "avg_week_hours",
-        "rest_after_night": "daily_rest",
-    }.get(name, name)
-
-
-def _minimise(inst: Instance, core: list[str]) -> list[str]:
-    """Deletion filter: drop each rule in turn while the rest is still infeasible.
-
-    Returns the core's own names (e.g. avg_week_hours_4w) for the rule functions that remain.
-    """
-    groups = list(dict.fromkeys(_rule_of(r) for r in core))
-    keep = list(groups)
-    for r in groups:
+    names = list(dict.fromkeys(core or (name for name, _, _ in built.ctx.guards)))
+    keep = list(names)
+    for r in names:  # deletion filter: presolve may answer with a core that is not minimal
         trial = [k for k in keep if k != r]
-        if trial and not _feasible_with(inst, trial):
+        if trial and not _feasible(inst, trial):
             keep = trial
-    return [r for r in dict.fromkeys(core) if _rule_of(r) in keep]
+    if not keep or _feasible(inst, keep):
+        return names
+    return keep
+
+
+def _wide(inst: Instance) -> Instance:
+    """The same officer with every shift on the hour (1 h up to the longest a shift may last) as a candidate."""
+    cfg = inst.cfg
+    e0 = epoch_min(inst.epoch)
+    o = inst.officers[0]
+    days = []
+    longest = int(cfg.rules.max_shift_hours)
+    from planner.timeutil import UTC, local
+
+    for day in o.days:
+        if day.pinned:
+            days.append(day)
+            continue
+        extra: list[Candidate] = list(day.candidates)
+        seen = {(c.s, c.e) for c in extra}
+        for hh in range(24):
+            s = local(day.date, dt.time(hh), cfg.tz)
+            for length in range(1, longest + 1):
+                e = (s.astimezone(UTC) + dt.timedelta(hours=length)).astimezone(cfg.tz)
+                c = _candidate(e0, "*", day.date, s, e, inst.ds)
+                od = OfficerDay(o.night_exempt, o.away, day.duties)
+                if (c.s, c.e) not in seen and all(r.allows(c, od, cfg) for r in hard_rules(cfg)) and (
+                    inst.frozen_before is None or s >= inst.frozen_before
+                ):
+                    seen.add((c.s, c.e))
+                    extra.append(c)
+        days.append(dataclasses.replace(day, candidates=sorted(extra, key=lambda c: (c.s, c.e))))
+    return dataclasses.replace(inst, officers=[dataclasses.replace(o, days=days)])
 
 
 def explain_infeasible(inst: Instance) -> list[str]:
-    """One line per officer whose week cannot be rostered, naming the rules in conflict and the numbers."""
+    """One line per officer whose period cannot be rostered, naming the rules in conflict and the numbers."""
     lines: list[str] = []
     for oi in range(len(inst.officers)):
         single = _single(inst, oi)
@@ -94,44 +96,48 @@ def explain_infeasible(inst: Instance) -> list[str]:
             continue
         lines.append(_officer_line(single, core))
     if not lines:
-        lines.append("no single officer's week is impossible, yet the team's is: check the team-wide settings")
+        lines.append("no single officer's period is impossible, yet the team's is: team demand rules couple them; "
+                     "check [team_demand] max_extra_officers")
     return lines
 
 
 def _officer_line(inst: Instance, core: list[str]) -> str:
     o = inst.officers[0]
     cfg = inst.cfg
-    facts = [f"{o.available_min / 60:g} h available"]
-    if o.leave_min:
-        facts.append(f"{o.leave_min / 60:g} h leave or sickness")
-    if o.pinned:
-        facts.append(f"{len(o.pinned)} pinned shifts ({sum(p.minutes for p in o.pinned) / 60:g} h)")
-    fixed = sum(fb.minutes for fb in o.fixed)
-    if fixed:
-        kinds = ", ".join(sorted({fb.reason for fb in o.fixed}))
-        facts.append(f"{fixed / 60:g} h {kinds} away from the wijk")
-    words = " and ".join(rule_words(inst, r) for r in core)
+    avail = sum(w.available_min for w in o.weeks.values() if w.planned)
+    leave = sum(w.leave_min for w in o.weeks.values() if w.planned)
+    facts = [f"{avail / 60:g} h available"]
+    if leave:
+        facts.append(f"{leave / 60:g} h leave or sickness")
+    pinned = [p for d in o.days for p in d.pinned]
+    if pinned:
+        facts.append(f"{len(pinned)} pinned shifts ({sum(p.minutes for p in pinned) / 60:g} h)")
+    duties = [fb for d in o.days for fb in d.duties]
+    if duties:
+        kinds = ", ".join(sorted({fb.reason for fb in duties}))
+        facts.append(f"{sum(fb.minutes for fb in duties) / 60:g} h {kinds} away from the wijk")
+    words = " and ".join(r.words(cfg) for r in hard_rules(cfg, core))
     line = f"{o.officer_id}: {', '.join(facts)}; {words} cannot all hold"
-    if "own_wijk_share" in core:
-        past = [h for h in o.history_weeks if h[0] < cfg.norm.window_weeks]
-        need = norm_required_minutes(o.available_min + sum(h[2] for h in past), cfg.norm.fraction) - sum(
-            h[3] for h in past
-        )
-        best = _max_own(inst, [r for r in HARD_RULES if r != "own_wijk_share"])
+    wide = _wide(inst)
+    if _feasible(wide, [r.name for r in hard_rules(cfg)]):
+        fams = "; ".join(s.describe() for s in cfg.shifts)
+        line += (f" with the shift settings ({fams}): a shift of another start or length would make it plannable "
+                 "(see [[shifts]] in planner.toml)")
+    elif "own_wijk_share" in core:
+        need = sum(norm_required_minutes(w.available_min, cfg.norm.fraction) for w in o.weeks.values() if w.planned)
+        best = _max_own(inst)
         if best is not None:
-            line += (
-                f": the norm needs {need / 60:g} h in the wijk but at most {best / 60:g} h of wijk time fit "
-                f"the other rules"
-            )
+            line += (f": the norm needs {need / 60:g} h in the wijk but at most {best / 60:g} h of wijk time fit the "
+                     "other rules")
     return line
 
 
-def _max_own(inst: Instance, rules: list[str]) -> int | None:
-    built = build_model(inst, hard_rules=rules, symmetry=False)
-    built.model.maximize(built.ctx.v.own[0])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 1
-    if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+def _max_own(inst: Instance) -> int | None:
+    rules = [r.name for r in hard_rules(inst.cfg) if r.name != "own_wijk_share"]
+    built = build_model(inst, rules=rules, soft=False, symmetry=False)
+    ov = built.ctx.officers[0]
+    built.model.maximize(sum(ov.own[w] for w in inst.mondays))
+    code, solver = _solve(built)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return int(solver.objective_value)
     return None

@@ -1,4 +1,4 @@
-"""Reading a solution back: roster blocks, per-officer figures, unmet demand and the penalties that fired."""
+"""Reading a solution back: roster blocks, per-officer figures, unmet demand and the penalties, in domain words."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pandas as pd
 from planner.roster_io import ROSTER_COLUMNS, ROSTER_OPTIONAL
 from planner.solver.instance import Instance
 from planner.solver.model import Built
-from planner.timeutil import minutes_between
 
 
 @dataclass(frozen=True)
@@ -22,8 +21,9 @@ class Penalty:
     subject: str
     amount: float  # hours, or a count
     unit: str  # "h" or "count"
-    cost: float  # objective units / 60 (weighted hours)
+    cost: float  # the level's units
     message: str
+    level: str = ""
 
 
 def _value(solver: Any, x: Any) -> int:
@@ -32,238 +32,155 @@ def _value(solver: Any, x: Any) -> int:
 
 def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
     """Blocks of one activity per officer, merged where contiguous, in the roster.csv contract."""
-    v = built.ctx.v
-    r = v.resolution
     rows: list[dict[str, Any]] = []
-    for oi, o in enumerate(inst.officers):
-        primary = o.wijken[0]
-        pieces: list[tuple[Any, ...]] = []
-        for fb in o.fixed:
-            pieces.append((fb.start, fb.end, fb.activity, "", "", fb.reason))
-        pinned_rows = [dict(b) for pn in o.pinned for b in pn.blocks]
-        for si, sl in enumerate(inst.slots):
-            x = v.x.get((oi, si))
-            if x is None or not solver.boolean_value(x):
+    for ov in built.ctx.officers:
+        o = ov.facts
+        for i, e in enumerate(ov.entries):
+            if e.history:
                 continue
-            for gi, seg in enumerate(sl.segments):
-                t = seg.start
-                work: list[tuple[int, str, str, str]] = []
-                for j in seg.presence:
-                    p = v.pres.get((oi, si, gi, j))
-                    if p is not None and solver.value(p):
-                        work.append((r * int(solver.value(p)), "wijk", inst.demands[j].wijk_code, ""))
-                team: list[tuple[int, str, str, str]] = []
-                for j in seg.team:
-                    q = v.team.get((oi, si, gi, j))
-                    if q is not None and solver.value(q):
-                        dm = inst.demands[j]
-                        team.append((r * int(solver.value(q)), dm.kind, dm.wijk_code, dm.name))
-                used = sum(m for m, *_ in work) + sum(m for m, *_ in team)
-                free = seg.minutes - used
-                # Own-wijk time first (demanded wijk presence, then the rest in the first own wijk), team last.
-                for minutes, act, wijk, task in [*work, (free, "wijk", primary, ""), *team]:
-                    if minutes <= 0:
-                        continue
-                    end = (t.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)).astimezone(inst.cfg.tz)
-                    pieces.append((t, end, act, wijk, sl.code, task))
-                    t = end
-        pieces.sort(key=lambda p: p[0])
-        for b in pinned_rows:
-            pieces.append(
-                (
-                    b["start"],
-                    b["end"],
-                    b["activity"],
-                    b["wijk_code"] or "",
-                    b["shift"] or "",
-                    b["task"] or "",
-                    b["date"],
-                )
-            )
-        pieces = [p if len(p) == 7 else (*p, None) for p in pieces]
-        pieces.sort(key=lambda p: p[0])
-        for s, e, act, wijk, code, task, pin_date in pieces:
-            if (
-                rows
-                and rows[-1]["officer_id"] == o.officer_id
-                and rows[-1]["end"] == s
-                and (rows[-1]["activity"], rows[-1]["wijk_code"], rows[-1]["task"]) == (act, wijk, task)
-            ):
-                rows[-1]["end"] = e
+            if e.fixed is not None:
+                for b in sorted(e.fixed.blocks, key=lambda r: r["start"]):
+                    rows.append(
+                        {k: b.get(k, "") for k in ("officer_id", "date", "start", "end", "activity", "wijk_code")}
+                        | {"shift": b.get("shift") or "", "task": b.get("task") or ""}
+                    )
                 continue
-            shift_date = next((sl.date for sl in inst.slots if sl.start <= s < sl.end and sl.code == code), s.date())
-            if pin_date is not None:
-                shift_date = pin_date
-            elif not code:  # a fixed block: its own date
-                shift_date = s.astimezone(inst.cfg.tz).date()
-            rows.append(
-                {
-                    "officer_id": o.officer_id,
-                    "date": shift_date,
-                    "start": s,
-                    "end": e,
-                    "activity": act,
-                    "wijk_code": wijk,
-                    "shift": code,
-                    "task": task,
-                }
-            )
+            chosen = next((c for c, x in e.choices if solver.boolean_value(x)), None)
+            if chosen is None:
+                continue
+            pieces = {p.a: p for p in ov.pieces if p.day == i and chosen.s <= p.a and p.b <= chosen.e}
+            duties = [(inst.m(fb.start), inst.m(fb.end), fb) for fb in e.duties]
+            cuts = sorted({chosen.s, chosen.e, *(t for a, b, _ in duties for t in (a, b)),
+                           *(t for p in pieces.values() for t in (p.a, p.b))})
+            out: list[dict[str, Any]] = []
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                duty = next((fb for s, t, fb in duties if s <= a and b <= t), None)
+                p = pieces.get(a)
+                if duty is not None:
+                    act, wijk, task = duty.activity, "", duty.reason
+                else:
+                    team = next((j for j, x in p.team.items() if solver.boolean_value(x)), None) if p else None
+                    pres = next((j for j, x in p.pres.items() if solver.boolean_value(x)), None) if p else None
+                    if team is not None:
+                        dm = inst.demands[team]
+                        act, wijk, task = dm.kind, dm.wijk_code, dm.name
+                    elif pres is not None:
+                        act, wijk, task = "wijk", inst.demands[pres].wijk_code, ""
+                    else:
+                        act, wijk, task = "wijk", o.primary, ""
+                start, end = inst.at(a), inst.at(b)
+                if out and out[-1]["end"] == start and (out[-1]["activity"], out[-1]["wijk_code"], out[-1]["task"]) \
+                        == (act, wijk, task):
+                    out[-1]["end"] = end
+                    continue
+                out.append({"officer_id": o.officer_id, "date": chosen.date, "start": start, "end": end,
+                            "activity": act, "wijk_code": wijk, "shift": chosen.family, "task": task})
+            rows.extend(out)
     if not rows:
         return pd.DataFrame(columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
-    return pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
+    df = pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
+    return df.sort_values(["officer_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def officer_figures(inst: Instance, roster: pd.DataFrame) -> pd.DataFrame:
-    """Per officer: planned, available and own-wijk hours, the week's share and the window's share."""
-    cfg = inst.cfg
-    night_codes = {sl.code for sl in inst.slots if sl.night}
-    blocks: dict[str, list[dict[str, Any]]] = {}
-    for r in roster.to_dict("records"):
-        blocks.setdefault(r["officer_id"], []).append(r)
-    out = []
-    for o in inst.officers:
-        mine = blocks.get(o.officer_id, [])
-        worked = sum(minutes_between(b["start"], b["end"]) for b in mine)
-        own = sum(
-            minutes_between(b["start"], b["end"])
-            for b in mine
-            if cfg.counts_for_norm(b["activity"]) and (b["activity"] != "wijk" or b["wijk_code"] in o.wijken)
-        )
-        past = [h for h in o.history_weeks if h[0] < cfg.norm.window_weeks]
-        win_avail = o.available_min + sum(h[2] for h in past)
-        win_own = own + sum(h[3] for h in past)
-        codes = {(b["date"], b["shift"]) for b in mine if b["shift"]}
-        out.append(
+def officer_figures(inst: Instance, roster: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per officer and week: planned, available and own-wijk hours, the week's and the window's share, the hours
+    balance at the week's end, nights and shifts. The checker's definitions (``officer_week_stats``)."""
+    from planner.checker import officer_week_stats
+
+    stats = officer_week_stats(inst.ds, roster, weeks=inst.mondays, history=history)
+    start = {o.officer_id: o.balance_start_min for o in inst.officers}
+    wijken = {o.officer_id: "|".join(o.wijken) for o in inst.officers}
+    contract = {o.officer_id: o.contract_hours for o in inst.officers}
+    rows = []
+    running: dict[str, float] = {}
+    for r in stats.sort_values(["officer_id", "monday"]).to_dict("records"):
+        oid = r["officer_id"]
+        bal = running.get(oid, start.get(oid, 0) / 60) + r["worked_h"] - r["available_h"]
+        running[oid] = bal
+        rows.append(
             {
-                "officer_id": o.officer_id,
-                "name": o.name,
-                "wijken": "|".join(o.wijken),
-                "contract_h": o.contract_hours,
-                "available_h": o.available_min / 60,
-                "planned_h": worked / 60,
-                "own_wijk_h": own / 60,
-                "share": (own / o.available_min) if o.available_min else None,
-                "window_weeks": 1 + len(past),
-                "window_share": (win_own / win_avail) if win_avail else None,
-                "nights": sum(1 for _, code in codes if code in night_codes),
-                "shifts": len({b["date"] for b in mine}),
+                "officer_id": oid,
+                "name": r["name"],
+                "wijken": wijken.get(oid, ""),
+                "week": r["week"],
+                "contract_h": contract.get(oid),
+                "available_h": r["available_h"],
+                "planned_h": r["worked_h"],
+                "own_wijk_h": r["own_wijk_h"],
+                "share": None if pd.isna(r["share"]) else r["share"],
+                "window_weeks": r["window_weeks"],
+                "window_share": None if pd.isna(r["window_share"]) else r["window_share"],
+                "balance_h": round(bal, 4),
+                "nights": r["nights"],
+                "shifts": r["shifts"],
             }
         )
-    return pd.DataFrame(out)
-
-
-def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
-    """Every soft-rule term that is above zero, in domain words."""
-    out = []
-    wijk_names = dict(zip(inst.ds.wijken["wijk_code"], inst.ds.wijken["wijk_naam"], strict=True))
-    for t in built.terms:
-        val = _value(solver, t.var)
-        if val <= 0:
-            continue
-        cost = t.coef * val / 60
-        if t.rule in ("presence_demand", "team_demand"):
-            dm = inst.demands[t.ref]
-            when = f"{dm.start:%a %d %b %H:%M}–{dm.end:%H:%M}"
-            if dm.kind == "presence":
-                what = f"{dm.theme} in {dm.wijk_code} ({wijk_names.get(dm.wijk_code, '')}) {when}"
-            else:
-                what = f"{dm.name} {when}"
-            msg = f"{what}: {val / 60:.1f} of {dm.wanted_minutes / 60:.1f} officer-hours unmet"
-            if dm.kind == "presence":
-                msg += f" ({why_unmet(inst, dm)})"
-            out.append(Penalty(t.rule, dm.id, val / 60, "h", cost, msg))
-        elif t.rule == "hours_deviation":
-            o = inst.officers[t.ref]
-            worked = _value(solver, built.ctx.v.worked[t.ref])
-            side = "above" if worked > o.available_min else "below"
-            out.append(
-                Penalty(
-                    t.rule,
-                    o.officer_id,
-                    val / 60,
-                    "h",
-                    cost,
-                    f"{o.officer_id}: {val / 60:.1f} h {side} available hours ({o.available_min / 60:.1f} h)",
-                )
-            )
-        elif t.rule.startswith("fair_"):
-            kind = t.rule.removeprefix("fair_")
-            out.append(
-                Penalty(t.rule, "team", val, "count", cost, f"{kind}: the busiest officer works {val} this week")
-            )
-        elif t.rule == "changed_shift":
-            oi, day = t.ref
-            oid = inst.officers[oi].officer_id
-            out.append(Penalty(t.rule, oid, 1, "count", cost, f"{oid}: shift of {day:%a %d %b} changed"))
-        elif t.rule == "breach":
-            from planner.solver.diagnose import rule_words
-
-            rule, oi = t.ref
-            oid = inst.officers[oi].officer_id
-            out.append(Penalty(t.rule, oid, 1, "count", cost, f"{oid}: breaks {rule_words(inst, rule)}"))
-        elif t.rule == "norm_shortfall":
-            o = inst.officers[t.ref]
-            out.append(
-                Penalty(
-                    t.rule,
-                    o.officer_id,
-                    val / 60,
-                    "h",
-                    cost,
-                    f"{o.officer_id}: {val / 60:.1f} h short of the {inst.cfg.norm.share:.0%} own-wijk norm",
-                )
-            )
-        elif t.rule == "wished_day_off":
-            oi, day = t.ref
-            o = inst.officers[oi]
-            out.append(
-                Penalty(
-                    t.rule,
-                    o.officer_id,
-                    val,
-                    "count",
-                    cost,
-                    f"{o.officer_id} works on a wished day off ({inst.days[day]:%a %d %b})",
-                )
-            )
+    order = {o.officer_id: i for i, o in enumerate(inst.officers)}
+    out = pd.DataFrame(rows)
+    if len(out):
+        out = out.sort_values(["week", "officer_id"], key=lambda s: s.map(order) if s.name == "officer_id" else s,
+                              kind="stable").reset_index(drop=True)
     return out
 
 
-def why_unmet(inst: Instance, dm: Any) -> str:
-    """Why the wijk's own officers are not there, in domain words: leave, training, night-exempt, or their hours."""
-    from planner.hours import overlap_minutes
-    from planner.timeutil import is_night
+def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
+    """Every penalty term above zero, in domain words."""
+    out = []
+    names = dict(zip(inst.ds.wijken["wijk_code"], inst.ds.wijken["wijk_naam"], strict=True))
+    for t in built.terms:
+        val = _value(solver, t.var)
+        if val <= 0 or not t.coef:
+            continue
+        cost = float(t.coef * val)
+        if t.rule in ("wijk_demand", "team_demand"):
+            dm = inst.demands[t.ref]
+            when = f"{dm.start:%a %d %b %H:%M}–{dm.end:%H:%M}"
+            what = f"{dm.theme} in {dm.wijk_code} ({names.get(dm.wijk_code, '')}) {when}" if dm.kind == "presence" \
+                else f"{dm.name} {when}"
+            msg = f"{what}: {val / 60:.1f} of {dm.wanted_minutes / 60:.1f} officer-hours unmet"
+            out.append(Penalty(t.rule, dm.id, val / 60, "h", cost, msg, t.level))
+        elif t.rule in ("balance_limit", "hours_balance"):
+            ov, week = t.ref
+            if t.rule == "hours_balance":
+                continue  # the balance is in the officer figures; only beyond the limits is a message
+            out.append(Penalty(t.rule, ov.facts.officer_id, val / 60, "h", cost,
+                               f"{ov.facts.officer_id}: hours balance {val / 60:.1f} h beyond the limit at the end of "
+                               f"{week:%G-W%V}", t.level))
+        elif t.rule.startswith("fair_"):
+            kind = t.rule.removeprefix("fair_")
+            out.append(Penalty(t.rule, "team", val, "count", cost, f"{kind}: the busiest officer works {val}", t.level))
+        elif t.rule == "changed_shift":
+            ov, day = t.ref
+            oid = ov.facts.officer_id
+            out.append(Penalty(t.rule, oid, 1, "count", cost, f"{oid}: shift of {day:%a %d %b} changed", t.level))
+        elif t.rule == "breach":
+            from planner.rules import rule as rule_of
 
-    abs_ = inst.ds.absences
-    night = is_night(dm.start, dm.end, inst.cfg.rules.night_min_minutes_00_06)
-    reasons = []
-    mine = [o for o in inst.officers if dm.wijk_code in o.wijken]
-    if not mine:
-        return "no wijkagent has this wijk"
-    for o in mine:
-        rows = abs_[(abs_["officer_id"] == o.officer_id)]
-        hit = [
-            r
-            for s, e, r in zip(rows["start"], rows["end"], rows["reason"], strict=True)
-            if overlap_minutes(s, e, dm.start, dm.end) > 0
-        ]
-        if hit:
-            reasons.append(f"{o.officer_id} {hit[0]}")
-        elif night and o.night_exempt:
-            reasons.append(f"{o.officer_id} night-exempt")
-        else:
-            reasons.append(f"{o.officer_id} off duty then (hours and rest rules)")
-    return f"{len(mine)} wijkagent(s) of this wijk: " + ", ".join(reasons)
+            name, oi, week = t.ref
+            oid = inst.officers[oi].officer_id
+            words = rule_of(name).words(inst.cfg)
+            out.append(Penalty(t.rule, oid, 1, "count", cost,
+                               f"{oid}: breaks {words}" + (f" in {week:%G-W%V}" if week else ""), t.level))
+        elif t.rule == "norm_shortfall":
+            oi, week = t.ref
+            oid = inst.officers[oi].officer_id
+            out.append(Penalty(t.rule, oid, val / 60, "h", cost,
+                               f"{oid}: {val / 60:.1f} h short of the {inst.cfg.norm.share:.0%} own-wijk norm in "
+                               f"{week:%G-W%V}", t.level))
+        elif t.rule == "wished_day_off":
+            ov, day = t.ref
+            out.append(Penalty(t.rule, ov.facts.officer_id, val, "count", cost,
+                               f"{ov.facts.officer_id} works on a wished day off ({day:%a %d %b})", t.level))
+    return out
 
 
 def unmet_demand(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
     """Per demand window: wanted and unmet officer-hours."""
     rows = []
     for t in built.terms:
-        if t.rule not in ("presence_demand", "team_demand"):
+        if t.rule not in ("wijk_demand", "team_demand"):
             continue
         dm = inst.demands[t.ref]
-        short = _value(solver, t.var)
         rows.append(
             {
                 "id": dm.id,
@@ -274,9 +191,30 @@ def unmet_demand(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                 "start": dm.start.isoformat(timespec="minutes"),
                 "end": dm.end.isoformat(timespec="minutes"),
                 "wanted_h": dm.wanted_minutes / 60,
-                "unmet_h": short / 60,
+                "unmet_h": _value(solver, t.var) / 60,
             }
         )
-    return pd.DataFrame(
-        rows, columns=["id", "kind", "name", "wijk_code", "theme", "start", "end", "wanted_h", "unmet_h"]
-    )
+    return pd.DataFrame(rows, columns=["id", "kind", "name", "wijk_code", "theme", "start", "end", "wanted_h",
+                                       "unmet_h"])
+
+
+def why_unmet(inst: Instance, roster: pd.DataFrame, dm: Any) -> str:
+    """Where the wijk's own officers were during a window, read from the roster itself (and the absences)."""
+    mine = [o for o in inst.officers if dm.wijk_code in o.wijken]
+    if not mine:
+        return "no wijkagent has this wijk"
+    parts = []
+    for o in mine:
+        rows = roster[(roster["officer_id"] == o.officer_id) & (roster["start"] < dm.end) & (roster["end"] > dm.start)]
+        if len(rows):
+            acts = []
+            for r in rows.sort_values("start").to_dict("records"):
+                where = f" in {r['wijk_code']}" if r["activity"] == "wijk" else (f" ({r['task']})" if r["task"] else "")
+                acts.append(f"{r['activity']}{where} {max(r['start'], dm.start):%H:%M}–{min(r['end'], dm.end):%H:%M}")
+            parts.append(f"{o.officer_id} {', '.join(acts)}")
+            continue
+        ab = inst.ds.absences_of(o.officer_id)
+        hit = [str(r) for s, e, r in zip(ab["start"], ab["end"], ab["reason"], strict=True) if s < dm.end and dm.start < e]
+        parts.append(f"{o.officer_id} {hit[0]}" if hit else f"{o.officer_id} not on duty")
+    return "; ".join(parts)
+

@@ -1,4 +1,10 @@
-"""solve_week: build, solve and read back one team's week; infeasible is a status with an explanation."""
+"""solve_period: build, solve in stages, check, and read back one team's period; infeasible is a status.
+
+The answer goes through the exact check (``planner.checker``) before anyone sees it. A breach the model did not
+account for would become a constraint that cuts that roster off, and the model is built and solved again with the
+last roster as a hint, until the check agrees; the number of such rounds is in the result (the tests expect 0: the
+encodings are exact).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +23,14 @@ from ortools.sat.python import cp_model
 
 from planner import __version__
 from planner.dataset import Dataset
+from planner.rules.base import Breach
 from planner.solver.extract import Penalty, extract_roster, officer_figures, penalties, unmet_demand
 from planner.solver.instance import Instance, build_instance
-from planner.solver.model import build_model
+from planner.solver.model import Built, all_variables, build_model
+from planner.solver.objective import LEVELS, Term, stages
 from planner.timeutil import week_label
 
-Progress = Callable[[float, float, float], None]  # (seconds, objective, bound)
+Progress = Callable[[float, float, float], None]  # (seconds, objective, bound) of the stage being solved
 
 STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -31,11 +39,13 @@ STATUS = {
     cp_model.MODEL_INVALID: "model_invalid",
     cp_model.UNKNOWN: "no_solution",
 }
+#: Re-solves after the check found a breach the model did not see, before giving up (never reached in the tests).
+MAX_CHECK_ROUNDS = 10
 
 
 @dataclass
 class Result:
-    """What a solve returns: status, objective, bound, gap, runtime, roster, figures, penalties, explanation."""
+    """What a solve returns: status, levels of the ordered objective, roster, figures, penalties, breaches."""
 
     status: str
     week: str
@@ -52,6 +62,11 @@ class Result:
     params: dict[str, Any] = field(default_factory=dict)
     interrupted: bool = False
     progress: list[tuple[float, float, float]] = field(default_factory=list)
+    levels: dict[str, float] = field(default_factory=dict)
+    breaches: list[Breach] = field(default_factory=list)
+    check_rounds: int = 0
+    stages: list[dict[str, Any]] = field(default_factory=list)
+    mondays: list[dt.date] = field(default_factory=list)
 
     @property
     def has_roster(self) -> bool:
@@ -59,46 +74,40 @@ class Result:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Progress | None, log: list[tuple[float, float, float]]) -> None:
+    def __init__(self, on_progress: Progress | None, log: list[tuple[float, float, float]], t0: float) -> None:
         super().__init__()
         self._on = on_progress
         self._log = log
-        self._t0 = time.perf_counter()
+        self._t0 = t0
 
     def on_solution_callback(self) -> None:
-        point = (time.perf_counter() - self._t0, self.objective_value / 60, self.best_objective_bound / 60)
+        point = (time.perf_counter() - self._t0, self.objective_value, self.best_objective_bound)
         self._log.append(point)
         if self._on:
             self._on(*point)
 
 
 @contextlib.contextmanager
-def _stop_on_interrupt(solver: cp_model.CpSolver, flag: list[bool]) -> Iterator[None]:
-    """Ctrl-C stops the search cleanly and keeps the best roster found so far."""
+def _stop_on_interrupt(holder: list[Any], flag: list[bool]) -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the search cleanly and keep the best roster found so far."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: Any) -> None:
         flag[0] = True
-        solver.stop_search()
+        if holder:
+            holder[-1].stop_search()
 
-    old = signal.signal(signal.SIGINT, handler)
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
-#: Up to this many officers one search thread is enough (demo: 1.03 s with one, 0.96 s with two, and teams run side
-#: by side in a national run); above it every core runs: the LP search plus neighbourhood search on the others. On a
-#: team of 60 that was 8 s against 12 s in one trial but 15.0 s against 14.0 s in the full benchmark run, so on two
-#: cores it is a wash; more cores give the neighbourhood search more room. See benchmarks/RESULTS.md.
-ONE_THREAD_UP_TO_OFFICERS = 30
-
-#: The full-problem search CP-SAT runs first: branching on the LP relaxation (which is within a fraction of a
-#: percent of the optimum on these models) finds good rosters early. Measured on 58 national teams with one thread:
-#: 81 s with CP-SAT's defaults, 29 s with these three settings; a team of 60: 40 s -> 12 s (docs/benchmarks.md).
+#: The full-problem search CP-SAT runs first: branching on the LP relaxation finds good rosters early.
 LP_SEARCH_TEXT = (
     'subsolver_params { name: "lp_search" search_branching: LP_SEARCH linearization_level: 2 '
     "add_lp_constraints_lazily: false cp_model_probing_level: 0 }"
@@ -107,25 +116,31 @@ PORTFOLIO = ("lp_search", "default_lp", "max_lp", "quick_restart", "core", "no_l
 
 
 def tune(parameters: Any, num_workers: int) -> None:
-    """Planner's search settings on a CpSolver's parameters (see LP_SEARCH_TEXT for what they gained)."""
+    """Planner's search settings on a CpSolver's parameters."""
+    import os
+
     parameters.num_workers = num_workers
-    parameters.linearization_level = 2  # full LP with cuts: proves a team 2-3x faster than level 1
+    if os.environ.get("PLANNER_TUNE"):
+        parameters.merge_text_format(os.environ["PLANNER_TUNE"])
+        return
+    parameters.linearization_level = 2
     if num_workers <= 1:
         parameters.search_branching = cp_model.LP_SEARCH
         parameters.add_lp_constraints_lazily = False
         parameters.cp_model_probing_level = 0
-    else:  # the same search as the first full subsolver; the other threads run CP-SAT's neighbourhood search
+    else:
         parameters.merge_text_format(LP_SEARCH_TEXT)
         parameters.subsolvers.extend(PORTFOLIO)
 
 
 def auto_workers(ds: Dataset, workers: int) -> int:
-    """``workers`` as given, or for 0 ("auto"): one thread for a team of up to 30 officers, else every core."""
+    """``workers`` as given, or for 0 ("auto"): every core (the LP search beside neighbourhood search; with flexible
+    shifts the neighbourhood search finds the team demand's rosters much sooner, see benchmarks/RESULTS.md)."""
     import os
 
     if workers:
         return int(workers)
-    return 1 if len(ds.officers) <= ONE_THREAD_UP_TO_OFFICERS else (os.cpu_count() or 1)
+    return os.cpu_count() or 1
 
 
 def solver_parameters(ds: Dataset, time_limit_s: float | None, workers: int | None, seed: int | None) -> dict[str, Any]:
@@ -138,9 +153,165 @@ def solver_parameters(ds: Dataset, time_limit_s: float | None, workers: int | No
     }
 
 
-def solve_week(
+def period_label(mondays: list[dt.date]) -> str:
+    return week_label(mondays[0]) if len(mondays) == 1 else f"{week_label(mondays[0])}..{week_label(mondays[-1])}"
+
+
+@dataclass
+class _Outcome:
+    status: str
+    solver: Any = None
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    stages: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: Levels whose terms and rules touch one group of officers only (officers linked by shared wijken): the stages
+#: of these levels are solved per group, exactly (team work is never needed to hold a hard rule, so a group's best
+#: with no team work is its best in the whole team), and the whole model then keeps each group's optimum.
+GROUP_LEVELS = ("law", "norm", "balance_limit", "wijk_demand", "changes")
+
+
+def wijk_groups(inst: Instance) -> list[list[int]]:
+    """Officer indices grouped by shared wijken (union-find over each officer's wijken)."""
+    parent = list(range(len(inst.officers)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for oi, o in enumerate(inst.officers):
+        for w in o.wijken:
+            if w in first:
+                parent[find(oi)] = find(first[w])
+            else:
+                first[w] = oi
+    groups: dict[int, list[int]] = {}
+    for oi in range(len(inst.officers)):
+        groups.setdefault(find(oi), []).append(oi)
+    return list(groups.values())
+
+
+def _term_owner(inst: Instance, t: Term) -> str | None:
+    """The officer (id) or wijk (code) a group-level term belongs to."""
+    if t.rule in ("wijk_demand",):
+        return "wijk:" + inst.demands[t.ref].wijk_code
+    return "officer:" + t.subject
+
+
+def _group_terms(inst: Instance, terms: list[Term], members: list[int]) -> list[Term]:
+    owners = {f"officer:{inst.officers[i].officer_id}" for i in members}
+    owners |= {f"wijk:{w}" for i in members for w in inst.officers[i].wijken}
+    return [t for t in terms if t.level in GROUP_LEVELS and _term_owner(inst, t) in owners]
+
+
+def _solve_groups(
+    inst: Instance,
+    built: Built,
+    params: dict[str, Any],
+    deadline: float,
+    flag: list[bool],
+    change_from: pd.DataFrame | None,
+    elastic: bool,
+    hint: dict[str, int] | None,
+) -> tuple[str, dict[str, int], list[dict[str, Any]]]:
+    """Solve the group levels per group of officers; keep each group's optimum in ``built`` and return the hint."""
+    import dataclasses
+
+    values: dict[str, int] = {}
+    info: list[dict[str, Any]] = []
+    status = "optimal"
+    for members in wijk_groups(inst):
+        sub = dataclasses.replace(inst, officers=[inst.officers[i] for i in members])
+        gb = build_model(sub, change_from=change_from, allow_breaches=elastic, symmetry=False)
+        g_terms = _group_terms(sub, gb.terms, list(range(len(members))))
+        gb.terms = g_terms
+        log: list[tuple[float, float, float]] = []
+        out = _solve_stages(gb, params | {"num_workers": 1}, deadline, None, log, flag, hint, time.perf_counter())
+        if out.solver is None:
+            return out.status, values, info
+        if out.status != "optimal":
+            status = "feasible"
+        info.append({"officers": [o.officer_id for o in sub.officers], "status": out.status})
+        for v in _decisions(gb):
+            values[v.name] = int(out.solver.value(v))
+        full = _group_terms(inst, built.terms, members)
+        for lv in GROUP_LEVELS:
+            got = sum(t.coef * (out.solver.value(t.var) if not isinstance(t.var, int) else t.var)
+                      for t in g_terms if t.level == lv)
+            mine = [t for t in full if t.level == lv]
+            if mine:
+                built.model.add(sum(t.coef * t.var for t in mine) <= int(got))
+    return status, values, info
+
+
+def _solve_stages(
+    built: Built,
+    params: dict[str, Any],
+    deadline: float,
+    on_progress: Progress | None,
+    log: list[tuple[float, float, float]],
+    flag: list[bool],
+    hint: dict[str, int] | None,
+    t0: float,
+    skip: tuple[str, ...] = (),
+) -> _Outcome:
+    """Solve the ordered objective stage by stage (levels in ``skip`` are already kept); each stage keeps what the
+    ones before reached."""
+    model = built.model
+    plan = stages([t for t in built.terms if t.level not in skip])
+    if hint:
+        _complete_hint(built, hint, params, deadline)
+    out = _Outcome("no_solution")
+    holder: list[Any] = []
+    for k, stage in enumerate(plan or [None]):
+        expr = stage.expression(built.terms) if stage is not None else 0
+        model.minimize(expr)
+        solver = cp_model.CpSolver()
+        remaining = max(0.01, deadline - time.perf_counter())
+        solver.parameters.max_time_in_seconds = remaining
+        tune(solver.parameters, params["num_workers"])
+        solver.parameters.random_seed = params["random_seed"]
+        solver.parameters.catch_sigint_signal = False
+        import os as _os
+        if _os.environ.get("PLANNER_LOG"):
+            solver.parameters.log_search_progress = True
+        holder.append(solver)
+        with _stop_on_interrupt(holder, flag):
+            code = solver.solve(model, _Callback(on_progress, log, t0))
+        status = STATUS.get(code, "no_solution")
+        if status in ("optimal", "feasible"):
+            value = round(solver.objective_value)
+            bound = solver.best_objective_bound
+            gap = 0.0 if status == "optimal" else (abs(value - bound) / max(abs(value), 1e-9) if value else 0.0)
+            out.stages.append({"levels": stage.levels if stage else [], "status": status, "objective": value,
+                               "bound": bound, "seconds": round(solver.wall_time, 3)})
+            out.solver, out.objective, out.bound = solver, float(value), float(bound)
+            out.gap = max(out.gap or 0.0, gap)
+            out.status = "optimal" if status == "optimal" and out.status in ("optimal", "no_solution") else "feasible"
+            if k + 1 < len(plan):
+                model.add(expr <= value)
+                _hint_all(model, solver)
+            if flag[0] or time.perf_counter() >= deadline:
+                if k + 1 < len(plan):
+                    out.status = "feasible"
+                break
+            continue
+        if out.solver is None:
+            out.status = status
+        elif status != "infeasible":
+            out.status = "feasible"  # a later stage ran out of time: the last stage's roster stands
+        break
+    return out
+
+
+def solve_period(
     ds: Dataset,
-    monday: dt.date,
+    mondays: list[dt.date] | dt.date,
     *,
     history: pd.DataFrame | None = None,
     time_limit_s: float | None = None,
@@ -152,121 +323,200 @@ def solve_week(
     allow_breaches: bool = False,
     pins: pd.DataFrame | None = None,
     change_from: pd.DataFrame | None = None,
-    check_pins: bool = True,
     frozen_before: dt.datetime | None = None,
 ) -> Result:
-    """Solve the week starting ``monday`` for every officer in ``ds`` (one team).
+    """Solve the ISO weeks ``mondays`` for every officer in ``ds`` (one team) as one model.
 
-    Returns a Result; an infeasible week has status "infeasible" and an explanation per officer.
-    ``pins`` (roster format) are kept exactly; ``change_from`` (an earlier roster of the week) makes every
-    changed shift cost ``weights.change``; ``allow_breaches`` returns the roster with the fewest breaches.
+    Returns a Result; an impossible period has status "infeasible" and an explanation per officer. ``pins`` (roster
+    format) are kept exactly; ``change_from`` (the roster being re-planned) makes every changed shift cost on the
+    ``changes`` level and is the hint; ``allow_breaches`` returns, when no lawful roster exists, the one with the
+    fewest breaches (each named; ``Result.breaches``).
     """
     t0 = time.perf_counter()
+    mondays = [mondays] if isinstance(mondays, dt.date) else sorted(mondays)
     params = solver_parameters(ds, time_limit_s, workers, seed)
+    params |= {"planner": __version__, "ortools": getattr(ortools, "__version__", "unknown"), "weeks": len(mondays)}
+    deadline = t0 + params["max_time_in_seconds"]
     team = str(ds.officers["team"].iloc[0]) if len(ds.officers) else ds.config.team_name
-    if pins is not None and len(pins) and check_pins:
-        bad = pin_breaches(ds, pins, monday, history)
-        if bad:
-            return _no_roster("infeasible", week_label(monday), team, time.perf_counter() - t0, bad, params)
-    inst = instance or build_instance(ds, monday, history, pins, frozen_before)
-    built = build_model(inst, allow_breaches=allow_breaches)
-    if not allow_breaches and inst.ds.config.solver.group_bound:
-        from planner.solver.bounds import add_bounds
-
-        add_bounds(inst, built, min(5.0, params["max_time_in_seconds"] / 4), params["random_seed"])
-    if change_from is not None:
-        from planner.solver.replan import minimal_change
-
-        minimal_change(inst, built, change_from)
-        hint = change_from if hint is None else hint
-    if hint is not None:
-        built.model.clear_hints()  # the earlier roster replaces the groups' hint
-        _add_hint(inst, built, hint)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = params["max_time_in_seconds"]
-    tune(solver.parameters, params["num_workers"])
-    solver.parameters.random_seed = params["random_seed"]
-    solver.parameters.catch_sigint_signal = False  # our handler stops the search and keeps the best roster
+    label = period_label(mondays)
+    hist = history if history is not None and len(history) else None
+    extra = change_from if change_from is not None and len(change_from) else hint
+    inst = instance or build_instance(ds, mondays, hist, pins, frozen_before, extra_shifts=extra)
     log: list[tuple[float, float, float]] = []
     flag = [False]
-    with _stop_on_interrupt(solver, flag):
-        code = solver.solve(built.model, _Callback(on_progress, log))
-    status = STATUS.get(code, "no_solution")
-    params |= {"planner": __version__, "ortools": getattr(ortools, "__version__", "unknown")}
-    label = week_label(monday)
-    if status in ("optimal", "feasible"):
-        roster = extract_roster(inst, built, solver)
-        obj = solver.objective_value / 60
-        bound = solver.best_objective_bound / 60
-        gap = 0.0 if status == "optimal" else (abs(obj - bound) / max(abs(obj), 1e-9) if obj else 0.0)
-        return Result(
-            status,
-            label,
-            team,
-            obj,
-            bound,
-            gap,
-            time.perf_counter() - t0,
-            roster,
-            officer_figures(inst, roster),
-            unmet_demand(inst, built, solver),
-            penalties(inst, built, solver),
-            params=params,
-            interrupted=flag[0],
-            progress=log,
-        )
+    hint_values = _hint_values(inst, extra) if extra is not None else None
+    cuts: list[list[tuple[str, int]]] = []
+    rounds = 0
+    elastic = False
+    while True:
+        built = build_model(inst, change_from=change_from, allow_breaches=elastic)
+        _add_cuts(built, cuts)
+        g_status, g_hint, g_info = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
+                                                 hint_values)
+        if g_status in ("infeasible", "no_solution", "model_invalid") and not g_hint:
+            outcome = _Outcome(g_status)
+        else:
+            outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, GROUP_LEVELS)
+            if g_status != "optimal" and outcome.status == "optimal":
+                outcome.status = "feasible"
+            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "status": g_status}]
+        if outcome.status == "infeasible" and allow_breaches and not elastic and not flag[0]:
+            elastic = True  # nothing lawful exists: now, and only now, let the rules bend at their price
+            continue
+        if outcome.solver is None:
+            break
+        roster = extract_roster(inst, built, outcome.solver)
+        from planner.checker import check_roster
+
+        breaches = check_roster(ds, roster, history=hist, weeks=mondays)
+        expected = _accounted(inst, built, outcome.solver) if elastic else set()
+        unseen = [b for b in breaches if (b.rule, b.officer_id) not in expected]
+        if not unseen:
+            return _result(inst, built, outcome, roster, breaches, label, team, t0, params, flag, log, rounds, hist)
+        if rounds >= MAX_CHECK_ROUNDS or time.perf_counter() >= deadline:
+            lines = [f"the model and the checker disagree ({len(unseen)} breaches after {rounds} re-solves); please "
+                     f"report this: {unseen[0].message}"]
+            return _no_roster("model_invalid", label, team, time.perf_counter() - t0, lines, params, mondays)
+        cuts.append(_cut(built, outcome.solver, {b.officer_id for b in unseen}))
+        hint_values = {v.name: outcome.solver.value(v) for v in all_variables(built.model)}
+        rounds += 1
     explanation: list[str] = []
+    status = outcome.status
     if status == "infeasible":
         from planner.solver.diagnose import explain_infeasible
 
         explanation = explain_infeasible(inst)
+        if not allow_breaches:
+            explanation.append("to publish the best roster anyway, with every breach named: --allow-breaches")
     elif flag[0]:
         status = "interrupted"
         explanation = ["interrupted before any roster was found"]
     else:
         explanation = [f"no roster found within {params['max_time_in_seconds']:g} s; allow more time with --time-limit"]
-    result = _no_roster(status, label, team, time.perf_counter() - t0, explanation, params)
-    result.interrupted, result.progress = flag[0], log
+    result = _no_roster(status, label, team, time.perf_counter() - t0, explanation, params, mondays)
+    result.interrupted, result.progress, result.check_rounds = flag[0], log, rounds
     return result
 
 
+def solve_week(ds: Dataset, monday: dt.date | list[dt.date], **kw: Any) -> Result:
+    """Solve one week (or, given a list of Mondays, a period): see ``solve_period``."""
+    kw.pop("check_pins", None)
+    return solve_period(ds, monday, **kw)
+
+
+def _result(
+    inst: Instance, built: Built, outcome: _Outcome, roster: pd.DataFrame, breaches: list[Breach], label: str,
+    team: str, t0: float, params: dict[str, Any], flag: list[bool], log: list, rounds: int,
+    history: pd.DataFrame | None,
+) -> Result:
+    solver = outcome.solver
+    levels: dict[str, float] = {}
+    for t in built.terms:
+        v = t.coef * (solver.value(t.var) if not isinstance(t.var, int) else t.var)
+        levels[t.level] = levels.get(t.level, 0) + v
+    levels = {lv: (levels[lv] / 60 if lv not in ("law", "changes", "fairness", "wishes") else levels[lv])
+              for lv in LEVELS if lv in levels}
+    return Result(
+        outcome.status, label, team, outcome.objective, outcome.bound, outcome.gap, time.perf_counter() - t0,
+        roster, officer_figures(inst, roster, history), unmet_demand(inst, built, solver),
+        penalties(inst, built, solver), params=params | {"stages": len(outcome.stages)}, interrupted=flag[0],
+        progress=log, levels=levels, breaches=breaches, check_rounds=rounds, stages=outcome.stages,
+        mondays=inst.mondays,
+    )
+
+
 def _no_roster(
-    status: str, week: str, team: str, runtime_s: float, explanation: list[str], params: dict[str, Any]
+    status: str, week: str, team: str, runtime_s: float, explanation: list[str], params: dict[str, Any],
+    mondays: list[dt.date],
 ) -> Result:
     empty = pd.DataFrame()
-    return Result(status, week, team, None, None, None, runtime_s, empty, empty, empty, [], explanation, params)
+    return Result(status, week, team, None, None, None, runtime_s, empty, empty, empty, [], explanation, params,
+                  mondays=mondays)
 
 
-#: Checker rules a pinned shift can break on its own (totals such as the norm are the solver's to meet).
-PIN_RULES = (
-    "roster_rows_valid",
-    "one_shift_per_day",
-    "absences_respected",
-    "shift_length",
-    "night_shift_length",
-    "night_exempt",
-    "daily_rest",
-    "rest_after_night",
-    "rest_after_night_series",
-    "consecutive_shifts_with_night",
-)
+def _accounted(inst: Instance, built: Built, solver: Any) -> set[tuple[str, str]]:
+    """(rule, officer) pairs the elastic model itself counts as broken (so the check may report them)."""
+    out = set()
+    for (name, oi, _week), guard in built.ctx.guards.items():
+        if not solver.boolean_value(guard):
+            out.add((name, inst.officers[oi].officer_id))
+    for (oi, _week), short in built.ctx.shortfalls.items():
+        if solver.value(short) > 0:
+            out.add(("own_wijk_share", inst.officers[oi].officer_id))
+    return out
 
 
-def pin_breaches(ds: Dataset, pins: pd.DataFrame, monday: dt.date, history: pd.DataFrame | None = None) -> list[str]:
-    """Each way the pins alone (after the history) break a hard rule, as 'pinned shift breaks <rule>: ...'."""
-    from planner.checker import check_roster
-
-    hist = history if history is not None and len(history) else None
-    return [
-        f"pinned shift breaks {b.rule}: {b.message}"
-        for b in check_roster(ds, pins, history=hist, weeks=[monday])
-        if b.rule in PIN_RULES
-    ]
+def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Every variable's value in the solver's last solution as the model's hint (complete: used at once)."""
+    values = list(solver.response_proto.solution)
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
 
 
-def _add_hint(inst: Instance, built: Any, hint: pd.DataFrame) -> None:
-    """Hint the shifts of an earlier roster (same officers, same week) to start the search near it."""
-    worked = {(r["officer_id"], r["date"], r["shift"]) for r in hint.to_dict("records") if r.get("shift")}
-    for (oi, si), x in built.ctx.v.x.items():
-        sl = inst.slots[si]
-        built.model.add_hint(x, (inst.officers[oi].officer_id, sl.date, sl.code) in worked)
+def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], deadline: float) -> None:
+    """Turn a hint of the decisions into a complete one: solve once with the decisions fixed (CP-SAT fills in every
+    derived variable by propagation), and hint that solution. A hint that breaks a rule stays a partial hint."""
+    model = built.model
+    model.clear_hints()
+    for v in _decisions(built):
+        if v.name in hint:
+            model.add_hint(v, hint[v.name])
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.max_time_in_seconds = max(0.01, min(10.0, deadline - time.perf_counter()))
+    if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        _hint_all(model, solver)
+
+
+def _decisions(built: Built, officer_ids: set[str] | None = None) -> list[Any]:
+    out = []
+    for ov in built.ctx.officers:
+        if officer_ids is not None and ov.facts.officer_id not in officer_ids:
+            continue
+        for e in ov.entries:
+            out.extend(x for _, x in e.choices)
+        for p in ov.pieces:
+            out.extend(p.team.values())
+            out.extend(p.pres.values())
+    return out
+
+
+def _cut(built: Built, solver: Any, officer_ids: set[str]) -> list[tuple[str, int]]:
+    """A no-good on these officers' decisions as the solver chose them (by variable name, for a rebuilt model)."""
+    ids = set(officer_ids)
+    if any(r not in {o.facts.officer_id for o in built.ctx.officers} for r in ids):
+        ids = {o.facts.officer_id for o in built.ctx.officers}
+    return [(x.name, int(solver.value(x))) for x in _decisions(built, ids)]
+
+
+def _add_cuts(built: Built, cuts: list[list[tuple[str, int]]]) -> None:
+    if not cuts:
+        return
+    by_name = {v.name: v for v in all_variables(built.model)}
+    for cut in cuts:
+        lits = [by_name[n].Not() if val else by_name[n] for n, val in cut if n in by_name]
+        built.model.add_bool_or(lits)
+
+
+def _hint_values(inst: Instance, roster: pd.DataFrame) -> dict[str, int]:
+    """Variable names and values that reproduce a roster's shifts (the candidates with its start and end)."""
+    from planner.rules.base import epoch_min
+    from planner.rules.timeline import merge_shifts, read_blocks
+
+    e0 = epoch_min(inst.epoch)
+    shifts: set[tuple[str, int, int]] = set()
+    per: dict[str, list] = {}
+    for b in read_blocks(roster, inst.cfg.tz, history=False):
+        per.setdefault(b.officer_id, []).append(b)
+    for oid, bs in per.items():
+        for sh in merge_shifts(sorted(bs, key=lambda b: (b.start, b.end)), inst.cfg):
+            shifts.add((oid, epoch_min(sh.start) - e0, epoch_min(sh.end) - e0))
+    out: dict[str, int] = {}
+    for o in inst.officers:
+        for day in o.days:
+            for c in day.candidates:
+                out[f"x[{o.officer_id},{c.label}]"] = int((o.officer_id, c.s, c.e) in shifts)
+    return out

@@ -1,0 +1,185 @@
+"""Hard rules that make a roster work on the street: team demand taken in whole pieces by a few officers.
+
+A block serves a team demand window when its activity is the window's kind (``noodhulp``, ``event``), its ``task``
+is the window's name and it lies inside the window (blocks without a task, as in realized hours, serve none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from planner.config import Config
+from planner.rules.base import Breach, Rule, day_text, h, hours, minutes, monday_of, range_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.rules.timeline import Timeline
+    from planner.solver.context import ModelCtx
+    from planner.solver.instance import Demand
+
+
+def team_windows(tl: Timeline) -> list[Demand]:
+    from planner.solver.instance import demand_windows
+
+    days = [w + dt.timedelta(days=i) for w in tl.weeks for i in range(7)]
+    return [d for d in demand_windows(tl.ds, days) if d.kind != "presence"]
+
+
+def serves(b: Any, dm: Demand) -> bool:
+    return (
+        str(b["activity"] if isinstance(b, dict) else b.activity) == dm.kind
+        and str((b["task"] if isinstance(b, dict) else b.task) or "") == dm.name
+        and dm.start <= (b["start"] if isinstance(b, dict) else b.start)
+        and (b["end"] if isinstance(b, dict) else b.end) <= dm.end
+    )
+
+
+def runs(blocks: list[Any], dm: Demand) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Maximal stretches of touching blocks (of one officer, in time order) that serve ``dm``."""
+    out: list[tuple[dt.datetime, dt.datetime]] = []
+    for b in blocks:
+        if not serves(b, dm):
+            continue
+        s, e = (b["start"], b["end"]) if isinstance(b, dict) else (b.start, b.end)
+        if out and out[-1][1] == s:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def run_too_short(run: tuple[dt.datetime, dt.datetime], dm: Demand, need_min: int, sick: dt.datetime | None) -> bool:
+    """A stretch of team work is shorter than the minimum (or the whole window, when that is shorter), unless it
+    ends where the officer's sickness begins (cut short by a sick call)."""
+    s, e = run
+    length = int((e - s).total_seconds() // 60)
+    return length < min(need_min, dm.minutes) and not (sick is not None and e == sick)
+
+
+class TeamBlockLength(Rule):
+    """Hard rule: an officer takes a team demand window (noodhulp, event) for at least
+    ``team_demand.min_block_hours`` (2 h) at a stretch, or for the whole window when it is shorter.
+
+    Source: planners' practice (a 2-officer event is not staffed by nine officers in 1-hour pieces). A stretch cut
+    short by a sick call is exempt. Amount: hours short of the minimum.
+    """
+
+    name = "team_block_length"
+    source = "planners' practice: team demand in whole pieces"
+
+    def applies(self, cfg: Config) -> bool:
+        return cfg.team_demand.min_block_hours > 0
+
+    def words(self, cfg: Config) -> str:
+        return f"team demand in stretches of at least {cfg.team_demand.min_block_hours:g} h"
+
+    def check(self, tl: Timeline) -> list[Breach]:
+        need = minutes(tl.cfg.team_demand.min_block_hours)
+        out: list[Breach] = []
+        windows = team_windows(tl)
+        for oid, blocks in tl.blocks.items():
+            mine = [b for b in blocks if not b.history and b.task]
+            if not mine:
+                continue
+            for dm in windows:
+                for run in runs(mine, dm):
+                    if not tl.checked(run[0].date()):
+                        continue
+                    sick = tl.sick_from(oid, monday_of(dm.start.date()))
+                    if run_too_short(run, dm, need, sick):
+                        length = int((run[1] - run[0]).total_seconds() // 60)
+                        out.append(Breach(self.name, oid, range_text(*run),
+                                          f"{oid}: {h(length)} h of {dm.name} {range_text(*run)}; at least "
+                                          f"{h(min(need, dm.minutes))} h at a stretch",
+                                          hours(min(need, dm.minutes) - length), monday_of(dm.start.date())))
+        return out
+
+    def encode(self, m: ModelCtx) -> None:
+        need = minutes(m.cfg.team_demand.min_block_hours)
+        inst = m.inst
+        for oi, ov in enumerate(m.officers):
+            for j, dm in enumerate(inst.demands):
+                if dm.kind == "presence":
+                    continue
+                week = monday_of(dm.start.date())
+                sick = ov.facts.weeks[week].sick_from if week in ov.facts.weeks else None
+                for e in ov.plan_entries():
+                    if e.fixed is not None:
+                        blocks = sorted(e.fixed.blocks, key=lambda r: r["start"])
+                        ok = not any(run_too_short(r, dm, need, sick) for r in runs(blocks, dm))
+                        m.require(self.name, oi, ok, week=week)
+                idx = sorted((p for p in ov.pieces if j in p.team), key=lambda p: (p.day, p.a))
+                by_end = {(p.day, p.b): p for p in idx}
+                by_start = {(p.day, p.a): p for p in idx}
+                want = min(need, dm.e - dm.s)
+                for p in idx:
+                    prev = by_end.get((p.day, p.a))
+                    t = p.team[j]
+                    start = t if prev is None else m.model.new_bool_var(f"team_start[{oi},{j},{p.a}]")
+                    if prev is not None:
+                        m.model.add(start >= t - prev.team[j])
+                    if p.a + want > dm.e and p.a != dm.s:
+                        m.require(self.name, oi, start == 0, week=week)
+                        continue
+                    covered = p.b
+                    while covered < p.a + want:
+                        nxt = by_start.get((p.day, covered))
+                        if nxt is None:
+                            m.require(self.name, oi, start == 0, week=week)
+                            break
+                        m.require(self.name, oi, nxt.team[j] >= start, week=week)
+                        covered = nxt.b
+
+
+class TeamDemandOfficers(Rule):
+    """Hard rule: at most ``team_demand.max_extra_officers`` (1) more officers take part in a team demand window than
+    it asks for at once.
+
+    Source: planners' practice (few hand-overs; an event knows who is there). Amount: officers over the limit.
+    """
+
+    name = "team_demand_officers"
+    source = "planners' practice: few hand-overs"
+
+    def words(self, cfg: Config) -> str:
+        return f"at most {cfg.team_demand.max_extra_officers} officer(s) more on a team demand than it asks"
+
+    def check(self, tl: Timeline) -> list[Breach]:
+        extra = tl.cfg.team_demand.max_extra_officers
+        out: list[Breach] = []
+        blocks = [b for oid, bs in tl.blocks.items() for b in bs if not b.history and b.task]
+        for dm in team_windows(tl):
+            if not tl.checked(dm.start.date()):
+                continue
+            who = sorted({b.officer_id for b in blocks if serves(b, dm)})
+            if len(who) > dm.cap + extra:
+                for oid in who:
+                    out.append(Breach(self.name, oid, range_text(dm.start, dm.end),
+                                      f"{oid}: one of {len(who)} officers on {dm.name} {day_text(dm.start.date())} "
+                                      f"{range_text(dm.start, dm.end, short=True)}; it asks {dm.officers:g}, at most "
+                                      f"{dm.cap + extra} take part", float(len(who) - dm.cap - extra),
+                                      monday_of(dm.start.date())))
+        return out
+
+    def encode(self, m: ModelCtx) -> None:
+        extra = m.cfg.team_demand.max_extra_officers
+        for j, dm in enumerate(m.inst.demands):
+            if dm.kind == "presence":
+                continue
+            week = monday_of(dm.start.date())
+            uses: list[tuple[int, Any]] = []
+            for oi, ov in enumerate(m.officers):
+                if any(serves(r, dm) for e in ov.plan_entries() if e.fixed is not None for r in e.fixed.blocks):
+                    uses.append((oi, 1))
+                    continue
+                ts = [p.team[j] for p in ov.pieces if j in p.team]
+                if not ts:
+                    continue
+                u = m.model.new_bool_var(f"on_team[{ov.facts.officer_id},{dm.id}]")
+                for t in ts:
+                    m.model.add_implication(t, u)
+                uses.append((oi, u))
+            if len(uses) > dm.cap + extra:
+                total = sum(u for _, u in uses)
+                for oi, u in uses:
+                    m.require(self.name, oi, total <= dm.cap + extra, [u], week)
