@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import signal
 import threading
 import time
@@ -64,6 +65,7 @@ class Result:
     progress: list[tuple[float, float, float]] = field(default_factory=list)
     levels: dict[str, float] = field(default_factory=dict)
     breaches: list[Breach] = field(default_factory=list)
+    decisions: dict[str, int] = field(default_factory=dict)  # variable name -> value, to hint a related solve
     check_rounds: int = 0
     stages: list[dict[str, Any]] = field(default_factory=list)
     mondays: list[dt.date] = field(default_factory=list)
@@ -107,30 +109,20 @@ def _stop_on_interrupt(holder: list[Any], flag: list[bool]) -> Iterator[None]:
             signal.signal(s, h)
 
 
-#: The full-problem search CP-SAT runs first: branching on the LP relaxation finds good rosters early.
-LP_SEARCH_TEXT = (
-    'subsolver_params { name: "lp_search" search_branching: LP_SEARCH linearization_level: 2 '
-    "add_lp_constraints_lazily: false cp_model_probing_level: 0 }"
-)
-PORTFOLIO = ("lp_search", "default_lp", "max_lp", "quick_restart", "core", "no_lp")
-
-
 def tune(parameters: Any, num_workers: int) -> None:
-    """Planner's search settings on a CpSolver's parameters."""
+    """Planner's search settings on a CpSolver's parameters (measured in benchmarks/RESULTS.md): no probing in
+    presolve (it cost seconds on a team's week and gained nothing), no symmetry detection (the model breaks the
+    only symmetry it has itself), and CP search without the LP (``linearization_level = 0``): with flexible shifts
+    the neighbourhood search on the second worker finds the rosters, and the LP relaxation was slow to solve."""
     import os
 
     parameters.num_workers = num_workers
-    if os.environ.get("PLANNER_TUNE"):
+    if os.environ.get("PLANNER_TUNE"):  # for benchmarks/: try other settings without editing the code
         parameters.merge_text_format(os.environ["PLANNER_TUNE"])
         return
-    parameters.linearization_level = 2
-    if num_workers <= 1:
-        parameters.search_branching = cp_model.LP_SEARCH
-        parameters.add_lp_constraints_lazily = False
-        parameters.cp_model_probing_level = 0
-    else:
-        parameters.merge_text_format(LP_SEARCH_TEXT)
-        parameters.subsolvers.extend(PORTFOLIO)
+    parameters.cp_model_probing_level = 0
+    parameters.symmetry_level = 0
+    parameters.linearization_level = 0
 
 
 def auto_workers(ds: Dataset, workers: int) -> int:
@@ -275,10 +267,11 @@ def _solve_stages(
         remaining = max(0.01, deadline - time.perf_counter())
         solver.parameters.max_time_in_seconds = remaining
         tune(solver.parameters, params["num_workers"])
+        if "max_deterministic_time" in params:
+            solver.parameters.max_deterministic_time = params["max_deterministic_time"]
         solver.parameters.random_seed = params["random_seed"]
         solver.parameters.catch_sigint_signal = False
-        import os as _os
-        if _os.environ.get("PLANNER_LOG"):
+        if os.environ.get("PLANNER_LOG"):
             solver.parameters.log_search_progress = True
         holder.append(solver)
         with _stop_on_interrupt(holder, flag):
@@ -319,32 +312,43 @@ def solve_period(
     seed: int | None = None,
     on_progress: Progress | None = None,
     instance: Instance | None = None,
-    hint: pd.DataFrame | None = None,
+    hint: pd.DataFrame | dict[str, int] | None = None,
     allow_breaches: bool = False,
     pins: pd.DataFrame | None = None,
     change_from: pd.DataFrame | None = None,
     frozen_before: dt.datetime | None = None,
+    deterministic_time: float | None = None,
+    explain: bool = True,
 ) -> Result:
     """Solve the ISO weeks ``mondays`` for every officer in ``ds`` (one team) as one model.
 
     Returns a Result; an impossible period has status "infeasible" and an explanation per officer. ``pins`` (roster
     format) are kept exactly; ``change_from`` (the roster being re-planned) makes every changed shift cost on the
-    ``changes`` level and is the hint; ``allow_breaches`` returns, when no lawful roster exists, the one with the
-    fewest breaches (each named; ``Result.breaches``).
+    ``changes`` level and is the hint; ``hint`` is a roster or variable values to start from; ``allow_breaches``
+    returns, when no lawful roster exists, the one with the fewest breaches (each named; ``Result.breaches``).
+    ``instance`` (built by ``build_instance`` for the same data) skips building it; ``deterministic_time`` bounds
+    the search by CP-SAT's machine-independent work counter (reproducible sweep samples).
     """
     t0 = time.perf_counter()
     mondays = [mondays] if isinstance(mondays, dt.date) else sorted(mondays)
     params = solver_parameters(ds, time_limit_s, workers, seed)
     params |= {"planner": __version__, "ortools": getattr(ortools, "__version__", "unknown"), "weeks": len(mondays)}
+    if deterministic_time is not None:
+        params["max_deterministic_time"] = deterministic_time
     deadline = t0 + params["max_time_in_seconds"]
     team = str(ds.officers["team"].iloc[0]) if len(ds.officers) else ds.config.team_name
     label = period_label(mondays)
     hist = history if history is not None and len(history) else None
     extra = change_from if change_from is not None and len(change_from) else hint
+    if isinstance(extra, dict):
+        extra = None
     inst = instance or build_instance(ds, mondays, hist, pins, frozen_before, extra_shifts=extra)
     log: list[tuple[float, float, float]] = []
     flag = [False]
-    hint_values = _hint_values(inst, extra) if extra is not None else None
+    if isinstance(hint, dict):
+        hint_values: dict[str, int] | None = hint
+    else:
+        hint_values = _hint_values(inst, extra) if extra is not None else None
     cuts: list[list[tuple[str, int]]] = []
     rounds = 0
     elastic = False
@@ -368,7 +372,7 @@ def solve_period(
         roster = extract_roster(inst, built, outcome.solver)
         from planner.checker import check_roster
 
-        breaches = check_roster(ds, roster, history=hist, weeks=mondays)
+        breaches = check_roster(inst.ds, roster, history=hist, weeks=mondays)
         expected = _accounted(inst, built, outcome.solver) if elastic else set()
         unseen = [b for b in breaches if (b.rule, b.officer_id) not in expected]
         if not unseen:
@@ -378,14 +382,15 @@ def solve_period(
                      f"report this: {unseen[0].message}"]
             return _no_roster("model_invalid", label, team, time.perf_counter() - t0, lines, params, mondays)
         cuts.append(_cut(built, outcome.solver, {b.officer_id for b in unseen}))
-        hint_values = {v.name: outcome.solver.value(v) for v in all_variables(built.model)}
+        hint_values = {v.name: outcome.solver.value(v) for v in _decisions(built)}
         rounds += 1
     explanation: list[str] = []
     status = outcome.status
     if status == "infeasible":
-        from planner.solver.diagnose import explain_infeasible
+        if explain:
+            from planner.solver.diagnose import explain_infeasible
 
-        explanation = explain_infeasible(inst)
+            explanation = explain_infeasible(inst)
         if not allow_breaches:
             explanation.append("to publish the best roster anyway, with every breach named: --allow-breaches")
     elif flag[0]:
@@ -421,7 +426,7 @@ def _result(
         roster, officer_figures(inst, roster, history), unmet_demand(inst, built, solver),
         penalties(inst, built, solver), params=params | {"stages": len(outcome.stages)}, interrupted=flag[0],
         progress=log, levels=levels, breaches=breaches, check_rounds=rounds, stages=outcome.stages,
-        mondays=inst.mondays,
+        mondays=inst.mondays, decisions={v.name: int(solver.value(v)) for v in _decisions(built)},
     )
 
 
