@@ -147,10 +147,11 @@ def available_minutes(contract_hours: float, leave_min: int) -> int:
     return max(0, round(contract_hours * 60) - leave_min)
 
 
-def norm_denominator(available_min: int, worked_min: int) -> int:
+def norm_denominator(available_min: int, worked_min: int, not_available_min: int = 0) -> int:
     """The norm's denominator: the available hours, or the hours worked when more (so a share never exceeds 100 %
-    and overtime spent outside the wijk is visible)."""
-    return max(available_min, worked_min)
+    and overtime spent outside the wijk is visible), both without the hours of activities that do not count as
+    available (``[activities.<name>] available = false``, e.g. training)."""
+    return max(0, available_min - not_available_min, worked_min - not_available_min)
 
 
 def norm_required_minutes(available_min: int, share: Fraction) -> int:

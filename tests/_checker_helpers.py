@@ -78,6 +78,7 @@ def make_dataset(
     officers: list[dict[str, Any]] | None = None,
     absences: list[tuple[str, str, str, str]] | None = None,
     toml: str = "",
+    files: dict[str, str] | None = None,
 ) -> Dataset:
     """Write a data folder under ``tmp_path/data`` and load it.
 
@@ -89,6 +90,8 @@ def make_dataset(
         ``(officer_id, start, end, reason)``, ISO dates or date-times as in absences.csv.
     toml
         Text of planner.toml (empty: the defaults).
+    files
+        Other files of the folder by name (e.g. ``team_demand.csv``), as text.
     """
     root = tmp_path / "data"
     root.mkdir(parents=True, exist_ok=True)
@@ -105,6 +108,8 @@ def make_dataset(
         (root / "absences.csv").write_text("\n".join(ab) + "\n", encoding="utf-8")
     if toml:
         (root / "planner.toml").write_text(toml, encoding="utf-8")
+    for name, text in (files or {}).items():
+        (root / name).write_text(text, encoding="utf-8")
     return load_dataset(root)
 
 
@@ -116,6 +121,7 @@ def blocks(
     activity: str = "wijk",
     wijk: str | None = None,
     shift: str = "",
+    task: str = "",
 ) -> list[dict[str, Any]]:
     """One roster block of ``officer_id`` from local ``date`` (an end at or before the start: next day).
 
@@ -135,7 +141,7 @@ def blocks(
             "activity": activity,
             "wijk_code": code,
             "shift": shift,
-            "task": "",
+            "task": task,
         }
     ]
 

@@ -27,7 +27,7 @@ class OwnWijkShare(Rule):
     beschikbare uren in hun eigen wijk"). Reading ``in`` counts ``wijk`` blocks in an own wijk; ``in_of_voor``
     counts ``voor_wijk`` too. The denominator is ``planner.hours.norm_denominator``: the available hours (contract
     minus leave and sickness), or the hours worked when more, so a share never exceeds 100 % and overtime outside
-    the wijk shows. A week below the share is allowed when earlier weeks in the window make up for it; a low
+    the wijk shows; hours of activities set ``available = false`` (e.g. training) are in neither. A week below the share is allowed when earlier weeks in the window make up for it; a low
     history never makes a week that keeps the share on its own impossible. A week cut short by sickness
     (``planner.hours.sick_from``) is not held to the rule: nothing can be planned after the sick call. Amount:
     hours short (the smaller of the week's and the window's shortfall).
@@ -73,19 +73,21 @@ class OwnWijkShare(Rule):
             denominators: dict[dt.date, Any] = {}
             for w in sorted(ov.worked):
                 wf = ov.facts.weeks.get(w)
-                avail = wf.available_min if wf is not None else 0
+                na = ov.not_available.get(w, 0)
+                avail = max(0, (wf.available_min if wf is not None else 0) - na)
                 worked = ov.worked[w]
                 if isinstance(worked, int):
-                    denominators[w] = max(avail, worked)
+                    denominators[w] = max(avail, worked - na)
                 else:
                     d = m.model.new_int_var(avail, max(avail, 24 * 60 * 7), f"norm_den[{ov.facts.officer_id},{w}]")
-                    m.model.add(d >= worked)
+                    m.model.add(d >= worked - na)
                     denominators[w] = d
             for w in m.inst.mondays:
                 if ov.facts.weeks[w].sick_from is not None:
                     continue
-                avail = ov.facts.weeks[w].available_min
-                own, worked = ov.own[w], ov.worked[w]
+                na = ov.not_available.get(w, 0)
+                avail = max(0, ov.facts.weeks[w].available_min - na)
+                own, worked = ov.own[w], ov.worked[w] - na
                 first = w - dt.timedelta(weeks=norm.window_weeks - 1)
                 window = [x for x in sorted(ov.worked) if first <= x <= w]
                 short: Any = 0

@@ -105,6 +105,7 @@ class Timeline:
         self._checked = set(self.weeks)
         self._worked: dict[tuple[str, dt.date], int] = {}
         self._own: dict[tuple[str, dt.date], int] = {}
+        self._not_available: dict[tuple[str, dt.date], int] = {}
         for oid, blocks in self.blocks.items():
             wijken = self.officers[oid]["wijken"]
             for b in blocks:
@@ -112,6 +113,8 @@ class Timeline:
                 self._worked[key] = self._worked.get(key, 0) + b.minutes
                 if is_own(self.cfg, b.activity, b.wijk_code, wijken):
                     self._own[key] = self._own.get(key, 0) + b.minutes
+                if not self.cfg.is_available(b.activity):
+                    self._not_available[key] = self._not_available.get(key, 0) + b.minutes
 
     @property
     def tz(self) -> Any:
@@ -142,8 +145,12 @@ class Timeline:
     def available(self, oid: str, monday: dt.date) -> int:
         return available_minutes(self.officers[oid]["contract_hours"], self.leave(oid, monday))
 
+    def not_available(self, oid: str, monday: dt.date) -> int:
+        """Minutes of activities that do not count as available (``available = false``)."""
+        return self._not_available.get((oid, monday), 0)
+
     def denominator(self, oid: str, monday: dt.date) -> int:
-        return norm_denominator(self.available(oid, monday), self.worked(oid, monday))
+        return norm_denominator(self.available(oid, monday), self.worked(oid, monday), self.not_available(oid, monday))
 
     def sick_from(self, oid: str, monday: dt.date) -> dt.datetime | None:
         return sick_from(self.ds.absences_of(oid), oid, monday, self.cfg)
@@ -248,11 +255,14 @@ def merge_shifts(blocks: list[Block], cfg: Config) -> list[Shift]:
             continue
         out.append(Shift(b.officer_id, b.date, b.start, b.end, [b]))
     by_code = {s.code: s.name for s in cfg.shifts}
+    by_times = {(s.earliest, dt.time.fromisoformat(s.end)): s.name for s in cfg.shifts if s.end is not None}
     for sh in out:
         sh.night = is_night(sh.start, sh.end, cfg.rules.night_min_minutes_00_06)
         sh.late_night = late_night(sh.start, sh.end, cfg)
         code = next((b.shift_code for b in sh.blocks if b.shift_code), "")
-        sh.name = by_code.get(code) or f"{sh.start:%H:%M}–{sh.end:%H:%M}"
+        sh.name = (
+            by_code.get(code) or by_times.get((sh.start.time(), sh.end.time())) or f"{sh.start:%H:%M}–{sh.end:%H:%M}"
+        )
     return out
 
 

@@ -88,6 +88,7 @@ class OfficerVars:
     worked: dict[dt.date, Expr]  # per week of the period (and history weeks, constants)
     own: dict[dt.date, Expr]
     travel: dict[dt.date, Expr] = field(default_factory=dict)
+    not_available: dict[dt.date, int] = field(default_factory=dict)  # minutes of duties not counted as available
 
     def plan_entries(self) -> list[Entry]:
         return [e for e in self.entries if not e.history]

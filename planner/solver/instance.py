@@ -126,6 +126,7 @@ class WeekFacts:
     worked_min: int = 0  # history weeks
     own_min: int = 0
     nights: int = 0
+    not_available_min: int = 0  # history weeks: minutes of activities that do not count as available
 
 
 @dataclass
@@ -349,6 +350,7 @@ def build_instance(
                 m, False, leave, available_minutes(contract, leave),
                 worked_min=sum(b.minutes for b in blocks),
                 own_min=sum(b.minutes for b in blocks if is_own(cfg, b.activity, b.wijk_code, wijken)),
+                not_available_min=sum(b.minutes for b in blocks if not cfg.is_available(b.activity)),
                 nights=sum(1 for f in history_shifts if f.night and monday_of(f.date) == m),
             )
             weeks[m] = wf

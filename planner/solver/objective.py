@@ -35,6 +35,10 @@ LEVEL_WORDS = {
     "fairness": "busiest officer's weighted nights, evenings, weekends",
     "wishes": "wished days off worked",
 }
+#: Model units per reported unit: minutes -> hours, and wijk demand's coefficient (10 x the priority factor) ->
+#: priority-weighted hours.
+LEVEL_SCALE = {"norm": 60, "balance_limit": 60, "wijk_demand": 600, "team_demand": 60, "hours": 60}
+
 #: Largest objective range one stage may span (weights x maximum values); beyond it the next level starts a stage.
 MAX_STAGE_RANGE = 2**31
 

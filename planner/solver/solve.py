@@ -28,7 +28,7 @@ from planner.rules.base import Breach
 from planner.solver.extract import Penalty, extract_roster, officer_figures, penalties, unmet_demand
 from planner.solver.instance import Instance, build_instance
 from planner.solver.model import Built, all_variables, build_model
-from planner.solver.objective import LEVELS, Term, stages
+from planner.solver.objective import LEVEL_SCALE, LEVELS, Term, stages
 from planner.timeutil import week_label
 
 Progress = Callable[[float, float, float], None]  # (seconds, objective, bound) of the stage being solved
@@ -111,18 +111,16 @@ def _stop_on_interrupt(holder: list[Any], flag: list[bool]) -> Iterator[None]:
 
 def tune(parameters: Any, num_workers: int) -> None:
     """Planner's search settings on a CpSolver's parameters (measured in benchmarks/RESULTS.md): no probing in
-    presolve (it cost seconds on a team's week and gained nothing), no symmetry detection (the model breaks the
-    only symmetry it has itself), and CP search without the LP (``linearization_level = 0``): with flexible shifts
-    the neighbourhood search on the second worker finds the rosters, and the LP relaxation was slow to solve."""
-    import os
-
+    presolve (it cost seconds on a team's week and found nothing the search did not); with one worker the full LP
+    relaxation (``linearization_level = 2``), without which a lone CP search sometimes found no roster of a tiny
+    period in 20 s; with several, CP-SAT's portfolio (its neighbourhood search finds the team demand's rosters)."""
     parameters.num_workers = num_workers
     if os.environ.get("PLANNER_TUNE"):  # for benchmarks/: try other settings without editing the code
         parameters.merge_text_format(os.environ["PLANNER_TUNE"])
         return
     parameters.cp_model_probing_level = 0
-    parameters.symmetry_level = 0
-    parameters.linearization_level = 0
+    if num_workers <= 1:
+        parameters.linearization_level = 2
 
 
 def auto_workers(ds: Dataset, workers: int) -> int:
@@ -419,8 +417,7 @@ def _result(
     for t in built.terms:
         v = t.coef * (solver.value(t.var) if not isinstance(t.var, int) else t.var)
         levels[t.level] = levels.get(t.level, 0) + v
-    levels = {lv: (levels[lv] / 60 if lv not in ("law", "changes", "fairness", "wishes") else levels[lv])
-              for lv in LEVELS if lv in levels}
+    levels = {lv: levels[lv] / LEVEL_SCALE.get(lv, 1) for lv in LEVELS if lv in levels}
     return Result(
         outcome.status, label, team, outcome.objective, outcome.bound, outcome.gap, time.perf_counter() - t0,
         roster, officer_figures(inst, roster, history), unmet_demand(inst, built, solver),

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from planner.hours import is_own
 from planner.solver.context import Entry, ModelCtx, OfficerVars, Piece
 from planner.solver.instance import Fixed, Instance
-from planner.timeutil import local
+from planner.timeutil import local, minutes_between
 
 
 def _const_entry(f: Fixed) -> Entry:
@@ -80,9 +80,11 @@ def make_variables(model: cp_model.CpModel, inst: Instance) -> list[OfficerVars]
         pieces = _pieces(model, inst, o, entries, grid, demand_pts)
         worked: dict[dt.date, Any] = {}
         own: dict[dt.date, Any] = {}
+        not_available: dict[dt.date, int] = {}
         for m, wf in o.weeks.items():
             if not wf.planned:
                 worked[m], own[m] = wf.worked_min, wf.own_min
+                not_available[m] = wf.not_available_min
         for i, e in enumerate(entries):
             if e.history:
                 continue
@@ -90,14 +92,21 @@ def make_variables(model: cp_model.CpModel, inst: Instance) -> list[OfficerVars]
             worked[w] = worked.get(w, 0) + e.minutes
             if e.fixed is not None:
                 own[w] = own.get(w, 0) + e.fixed.own_minutes
+                not_available[w] = not_available.get(w, 0) + sum(
+                    minutes_between(r["start"], r["end"]) for r in e.fixed.blocks if not cfg.is_available(r["activity"])
+                )
                 continue
+            # Duties hold the day's shift (works is 1 whenever the day has duties).
+            not_available[w] = not_available.get(w, 0) + sum(
+                fb.minutes for fb in e.duties if not cfg.is_available(fb.activity)
+            )
             not_own = sum(fb.minutes for fb in e.duties if not is_own(cfg, fb.activity, "", ()))
             team = sum(p.minutes * t for p in pieces if p.day == i for t in p.team.values())
             own[w] = own.get(w, 0) + e.minutes - not_own * e.works - team
         for m in inst.mondays:
             worked.setdefault(m, 0)
             own.setdefault(m, 0)
-        out.append(OfficerVars(o, entries, pieces, worked, own))
+        out.append(OfficerVars(o, entries, pieces, worked, own, not_available=not_available))
     return out
 
 
