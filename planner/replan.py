@@ -1,4 +1,11 @@
-"""Day-to-day planning: re-plan after sickness or added demand with minimal change, and find who can cover."""
+"""Day-to-day planning: re-plan after sickness or added demand with minimal change, and find who can cover a block.
+
+A re-plan keeps the past: every shift that started before ``--from`` stays as it was (a sick officer's shift in
+progress ends at ``--from``), and no new shift starts before it. The rest of the roster's period is planned again
+with the ordered objective, where every changed shift costs on the ``changes`` level (below wijk demand, above team
+demand). The roster being re-planned, minus what sickness takes, always holds every rule, so a re-plan always has an
+answer unless that roster itself broke a rule.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +18,41 @@ import pandas as pd
 
 from planner.dataset import Dataset
 from planner.errors import InputError
-from planner.hours import available_minutes, leave_minutes
+from planner.hours import available_minutes, is_own, leave_minutes, norm_denominator
 from planner.roster_io import shifts_of
-from planner.solver import Result, solve_week
-from planner.timeutil import minutes_between
+from planner.rules.base import monday_of
+from planner.solver import Result
+from planner.solver.solve import solve_period
+from planner.timeutil import local, minutes_between
+
+#: The file in a re-plan's output folder that holds the sickness it added (read by ``planner check`` there).
+ADDED_ABSENCES = "added_absences.csv"
 
 
 @dataclass
 class Replan:
-    """A re-planned week: the result, and how much changed against the roster it started from."""
+    """A re-planned roster: the result, and how much changed against the roster it started from."""
 
     result: Result
     changed_blocks: int
     officers_affected: list[str]
     frozen_before: dt.datetime
     dataset: Dataset  # the data with the sickness and added demand, for checking the new roster
+    added_absences: pd.DataFrame
+
+
+def period_of(roster: pd.DataFrame, source: str) -> list[dt.date]:
+    """The Mondays of the ISO weeks a roster covers, first to last (a week or a period roster)."""
+    if roster.empty:
+        raise InputError(source, "holds no blocks; expected the roster to re-plan")
+    mondays = sorted({monday_of(d) for d in roster["date"]})
+    weeks = (mondays[-1] - mondays[0]).days // 7 + 1
+    return [mondays[0] + dt.timedelta(weeks=k) for k in range(weeks)]
 
 
 def week_of(roster: pd.DataFrame, source: str) -> dt.date:
-    """The Monday of the one ISO week a roster covers (a roster spanning several weeks is refused)."""
-    if roster.empty:
-        raise InputError(source, "holds no blocks; expected the week's roster")
-    mondays = {d - dt.timedelta(days=d.weekday()) for d in roster["date"]}
-    if len(mondays) > 1:
-        raise InputError(source, "covers more than one ISO week; re-plan one week at a time", column="date")
-    return mondays.pop()
+    """The Monday of the first ISO week a roster covers."""
+    return period_of(roster, source)[0]
 
 
 def frozen_part(roster: pd.DataFrame, at: dt.datetime, absent: set[str]) -> pd.DataFrame:
@@ -57,51 +74,34 @@ def frozen_part(roster: pd.DataFrame, at: dt.datetime, absent: set[str]) -> pd.D
     return kept.reset_index(drop=True)
 
 
-def with_changes(
-    ds: Dataset,
-    absent: list[str],
-    at: dt.datetime,
-    monday: dt.date,
-    extra_team_demand: pd.DataFrame | None,
-    roster: pd.DataFrame | None = None,
-) -> Dataset:
-    """The dataset with sickness from ``at`` to the week's end for each absent officer, and added demand.
+def sickness(
+    ds: Dataset, absent: list[str], at: dt.datetime, until: dt.datetime, roster: pd.DataFrame
+) -> pd.DataFrame:
+    """Absences (absences.csv's columns) for officers reported sick from ``at`` to ``until``.
 
-    The sickness takes the rest of the contract week: its hours are the contract hours minus what the officer
-    worked before ``at`` in ``roster``, so the hours already worked are the week's available hours and the
-    contract and the norm hold for what was worked (nothing after ``at`` can change them).
+    The hours of each are the roster's planned hours that the sickness takes (as employers book sickness: the
+    contract's hours count as kept), so the hours balance is unchanged and the norm is judged on what was worked.
     """
     known = set(ds.officers["officer_id"])
+    rows = []
     for oid in absent:
         if oid not in known:
             raise InputError("--absent", f"officer '{oid}' is not in officers.csv")
-    end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=ds.config.tz)
+        mine = roster[(roster["officer_id"] == oid) & (roster["end"] > at) & (roster["start"] < until)]
+        lost = sum(minutes_between(max(s, at), min(e, until)) for s, e in zip(mine["start"], mine["end"], strict=True))
+        rows.append({"officer_id": oid, "start": at, "end": until, "reason": ds.config.absences.sickness[0]
+                     if ds.config.absences.sickness else "ziek", "kind": "unavailable", "activity": None,
+                     "hours": lost / 60, "_row": 0})
+    return pd.DataFrame(rows, columns=["officer_id", "start", "end", "reason", "kind", "activity", "hours", "_row"])
 
-    contract = dict(zip(ds.officers["officer_id"], ds.officers["contract_hours"], strict=True))
 
-    def missed_hours(oid: str) -> float:
-        if roster is None:
-            return float("nan")
-        mine = roster[(roster["officer_id"] == oid) & (roster["start"] < at)]
-        worked = sum(minutes_between(s, min(e, at)) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
-        return max(0.0, float(contract[oid]) - worked)
-
-    rows = [
-        {
-            "officer_id": oid,
-            "start": at,
-            "end": end,
-            "reason": "ziek",
-            "kind": "unavailable",
-            "activity": None,
-            "hours": missed_hours(oid),
-            "_row": 0,
-        }
-        for oid in absent
-    ]
+def with_changes(
+    ds: Dataset, added: pd.DataFrame, extra_team_demand: pd.DataFrame | None
+) -> Dataset:
+    """The dataset with added absences (sickness) and added team demand."""
     absences = ds.absences
-    if rows:
-        absences = pd.concat([absences, pd.DataFrame(rows)], ignore_index=True)
+    if len(added):
+        absences = pd.concat([absences, added], ignore_index=True) if len(absences) else added.copy()
     team = ds.team_demand
     if extra_team_demand is not None and len(extra_team_demand):
         team = pd.concat([team, extra_team_demand], ignore_index=True)
@@ -115,18 +115,33 @@ def replan_week(
     at: dt.datetime,
     absent: list[str],
     extra_team_demand: pd.DataFrame | None = None,
+    until: dt.datetime | None = None,
     source: str = "roster.csv",
+    history: pd.DataFrame | None = None,
     **solve_kw: Any,
 ) -> Replan:
-    """Re-plan the rest of the week from ``at``: the past stays identical, the rest changes as little as possible."""
-    monday = week_of(roster, source)
-    changed_ds = with_changes(ds, absent, at, monday, extra_team_demand, roster)
+    """Re-plan the roster's period from ``at``: the past stays identical, the rest changes as little as possible.
+
+    ``until`` ends the sickness of the ``absent`` officers (default: the end of the ISO week of ``at``).
+    """
+    mondays = period_of(roster, source)
+    start = local(mondays[0], dt.time(0), ds.config.tz)
+    end = local(mondays[-1] + dt.timedelta(days=7), dt.time(0), ds.config.tz)
+    if not start <= at < end:
+        raise InputError("--from", f"{at:%Y-%m-%d %H:%M} is outside the roster's period ({start:%Y-%m-%d} to "
+                         f"{end:%Y-%m-%d})")
+    if until is None:
+        until = local(monday_of(at.date()) + dt.timedelta(days=7), dt.time(0), ds.config.tz)
+    if until <= at:
+        raise InputError("--until", "the sickness ends at or before it starts")
+    added = sickness(ds, absent, at, until, roster)
+    changed_ds = with_changes(ds, added, extra_team_demand)
     pins = frozen_part(roster, at, set(absent))
-    result = solve_week(
-        changed_ds, monday, pins=pins, change_from=roster, check_pins=False, frozen_before=at, **solve_kw
+    result = solve_period(
+        changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, **solve_kw
     )
     changed, affected = diff_rosters(roster, result.roster) if result.has_roster else (0, [])
-    return Replan(result, changed, affected, at, changed_ds)
+    return Replan(result, changed, affected, at, changed_ds, added)
 
 
 def _key(r: dict[str, Any]) -> tuple:
@@ -154,6 +169,10 @@ class Candidate:
     share_after: float | None
     extends_shift: bool
 
+    @property
+    def plus_hours(self) -> float:
+        return max(0.0, self.hours_after - self.available_h)
+
 
 def cover_candidates(
     ds: Dataset,
@@ -163,10 +182,12 @@ def cover_candidates(
     end: dt.datetime,
     history: pd.DataFrame | None = None,
 ) -> list[Candidate]:
-    """Officers who can take ``wijk`` from ``start`` to ``end`` without breaking a rule or the norm.
+    """Officers who can take ``wijk`` from ``start`` to ``end`` without breaking a rule of their own.
 
-    Each candidate's roster with the block added goes through the independent checker; those with no breach
-    are ranked: own wijk first, then fewest hours above available, then highest own-wijk share after.
+    Each candidate's own roster with the block added (extending a shift it touches, or as a shift of its own) goes
+    through the exact check for that officer alone; those with no breach are ranked: own wijk first, then the
+    fewest hours above their available hours, then extending a shift they already work, then the highest own-wijk
+    share after.
     """
     from planner.checker import check_roster
 
@@ -174,7 +195,7 @@ def cover_candidates(
         raise InputError("--wijk", f"'{wijk}' is not in the wijken file")
     if end <= start:
         raise InputError("--end", "the block ends at or before it starts")
-    monday = start.date() - dt.timedelta(days=start.date().weekday())
+    monday = monday_of(start.date())
     cfg = ds.config
     out: list[Candidate] = []
     for o in ds.officers.to_dict("records"):
@@ -183,41 +204,25 @@ def cover_candidates(
         if any(s < end and start < e for s, e in zip(mine["start"], mine["end"], strict=True)):
             continue  # already working then
         own = wijk in o["wijken"]
-        activity = "wijk" if own else "other_wijk"
         touching = mine[(mine["end"] == start) | (mine["start"] == end)]
         date = touching["date"].iloc[0] if len(touching) else start.date()
-        block = {
-            "officer_id": oid,
-            "date": date,
-            "start": start,
-            "end": end,
-            "activity": activity,
-            "wijk_code": wijk,
-            "shift": "",
-            "task": "cover",
-        }
-        trial = pd.concat([mine, pd.DataFrame([block])], ignore_index=True)
-        if check_roster(ds, trial, history=history, weeks=[monday]):
+        block = {"officer_id": oid, "date": date, "start": start, "end": end, "activity": "wijk" if own else
+                 "other_wijk", "wijk_code": wijk, "shift": "", "task": "cover"}
+        trial = pd.concat([mine, pd.DataFrame([block])], ignore_index=True) if len(mine) else pd.DataFrame([block])
+        if check_roster(ds, trial, history=history, weeks=[monday], officers=[oid]):
             continue
-        before = sum(minutes_between(s, e) for s, e in zip(mine["start"], mine["end"], strict=True)) / 60
+        week = trial[[monday_of(d) == monday for d in trial["date"]]]
+        before = sum(minutes_between(s, e) for s, e in zip(mine["start"], mine["end"], strict=True)
+                     if monday_of(s.date()) == monday) / 60
         after = before + minutes_between(start, end) / 60
-        avail = (
-            available_minutes(
-                o["contract_hours"], leave_minutes(ds.absences_of(oid), oid, o["contract_hours"], monday, cfg)
-            )
-            / 60
-        )
-        own_min = sum(
-            minutes_between(s, e)
-            for s, e, a, w in zip(trial["start"], trial["end"], trial["activity"], trial["wijk_code"], strict=True)
-            if cfg.counts_for_norm(a) and (a != "wijk" or w in o["wijken"])
-        )
-        out.append(
-            Candidate(
-                oid, o["name"], own, before, after, avail, own_min / 60 / avail if avail else None, len(touching) > 0
-            )
-        )
-    out.sort(
-        key=lambda c: (not c.own_wijk, max(0.0, c.hours_after - c.available_h), -(c.share_after or 0), c.officer_id)
-    )
+        leave = leave_minutes(ds.absences_of(oid), oid, o["contract_hours"], monday, cfg)
+        avail = available_minutes(o["contract_hours"], leave)
+        own_min = sum(minutes_between(s, e) for s, e, a, w in
+                      zip(week["start"], week["end"], week["activity"], week["wijk_code"], strict=True)
+                      if is_own(cfg, a, w, tuple(o["wijken"])))
+        den = norm_denominator(avail, round(after * 60))
+        out.append(Candidate(oid, o["name"], own, before, after, avail / 60, own_min / den if den else None,
+                             len(touching) > 0))
+    out.sort(key=lambda c: (not c.own_wijk, c.plus_hours, not c.extends_shift, -(c.share_after or 0),
+                            c.officer_id))
     return out

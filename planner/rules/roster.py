@@ -31,8 +31,8 @@ class OfficerDay:
 
 
 class RosterRowsValid(Rule):
-    """Hard rule: every row names a known officer and activity, a ``wijk`` block lies in an own wijk, and blocks of
-    one officer do not overlap.
+    """Hard rule: every row names a known officer and activity, a ``wijk`` block lies in an own wijk, blocks of one
+    officer do not overlap, and touching blocks carry one date (they are one shift; two shifts never touch).
 
     Source: the roster.csv contract and the besluit Wijkagenten (a wijkagent is bound to his own wijk). Amount: 1 per
     unknown officer or activity; hours for a wijk block elsewhere or an overlap. The model holds it by construction
@@ -70,6 +70,13 @@ class RosterRowsValid(Rule):
         for oid, blocks in tl.blocks.items():
             last = None
             for b in blocks:
+                if (last is not None and b.start == last.end and b.date != last.date and not b.history
+                        and tl.checked(b.date)):
+                    out.append(Breach(self.name, oid, range_text(b.start, b.end),
+                                      f"{oid}: the {b.activity} block {range_text(b.start, b.end)} is dated "
+                                      f"{day_text(b.date)} but continues the shift of {day_text(last.date)}; the "
+                                      "blocks of one shift carry the date it started (two shifts may not touch)",
+                                      hours(b.minutes), monday_of(b.date)))
                 if last is not None and b.start < last.end and not b.history and tl.checked(b.date):
                     m = minutes_between(b.start, min(b.end, last.end))
                     out.append(Breach(self.name, oid, range_text(b.start, min(b.end, last.end)),

@@ -172,13 +172,13 @@ class DailyRest(Rule):
         fixed = r.period_reading == "fixed"
         for oi in range(len(m.officers)):
             cuts: list[tuple[Entry, Entry, Any]] = []
-            for a, b, lits in m.pairs(oi, max(need, floor)):
+            for a, b, lits in m.pairs(oi, max(need, floor), history=True):
                 if a.date == b.date:
                     continue
                 when = [*lits, _neg(a.late)]
                 gap = b.start - a.end
                 week = b.monday
-                if b.s_lo - a.e_hi < floor or not _const(gap):
+                if not b.history and (b.s_lo - a.e_hi < floor or not _const(gap)):
                     m.require(self.name, oi, gap >= floor, when, week)
                 if b.s_lo - a.e_hi >= need:
                     continue

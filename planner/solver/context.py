@@ -161,11 +161,13 @@ class ModelCtx:
         self.model.add(b == sum(vars_))
         return b
 
-    def pairs(self, oi: int, reach: int) -> Iterator[tuple[Entry, Entry, list[Lit]]]:
+    def pairs(
+        self, oi: int, reach: int, history: bool = False
+    ) -> Iterator[tuple[Entry, Entry, list[Lit]]]:
         """Pairs of shifts (a, b), a before b, that are consecutive when every literal returned holds (a and b
         work, every decision between them does not), and whose gap can be shorter than ``reach`` minutes.
 
-        A pair whose later shift is history is skipped: its breach is not in a planned week.
+        A pair whose later shift is history is skipped (its breach is not in a planned week) unless ``history``.
         """
         es = self.officers[oi].entries
         for i, a in enumerate(es):
@@ -177,7 +179,7 @@ class ModelCtx:
                     break
                 if is0(b.works):
                     continue
-                if not b.history:
+                if history or not b.history:
                     yield a, b, [a.works, b.works, *between]
                 if is1(b.works):
                     break

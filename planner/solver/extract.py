@@ -153,6 +153,11 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             ov, day = t.ref
             oid = ov.facts.officer_id
             out.append(Penalty(t.rule, oid, 1, "count", cost, f"{oid}: shift of {day:%a %d %b} changed", t.level))
+        elif t.rule == "moved_team_work":
+            ov, a = t.ref
+            oid = ov.facts.officer_id
+            out.append(Penalty(t.rule, oid, t.coef / 60, "h", cost,
+                               f"{oid}: team work {inst.at(a):%a %d %b %H:%M} moved ({t.coef / 60:g} h)", t.level))
         elif t.rule == "breach":
             from planner.rules import rule as rule_of
 

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from planner.rules import SOFT_RULES, Rule, hard_rules
 from planner.rules.base import epoch_min
+from planner.rules.street import serves
 from planner.rules.timeline import merge_shifts, read_blocks
 from planner.solver.context import ModelCtx, neg
 from planner.solver.instance import Instance
@@ -86,11 +87,17 @@ def build_model(
     return Built(model, ctx, terms, active)
 
 
+#: On the ``changes`` level a changed shift weighs as much as this many minutes of team work moved between officers.
+CHANGED_SHIFT_MINUTES = 480
+
+
 def changed_shifts(ctx: ModelCtx, old: pd.DataFrame) -> list[Term]:
     """Soft rule: keep each officer's shift of each day as it was (re-planning with minimal change).
 
     Source: planners' need to re-plan after sickness or an added event without reshuffling the period. A day counts
-    as changed when its shift's start or end differs, or it gains or loses a shift. Level ``changes``.
+    as changed when its shift's start or end differs, or it gains or loses a shift; team work (noodhulp, events)
+    moved to or from an officer counts per minute. Level ``changes``: a changed shift weighs as much as
+    ``CHANGED_SHIFT_MINUTES`` minutes of moved team work.
     """
     inst = ctx.inst
     e0 = epoch_min(inst.epoch)
@@ -102,20 +109,30 @@ def changed_shifts(ctx: ModelCtx, old: pd.DataFrame) -> list[Term]:
     for oid, bs in per.items():
         for sh in merge_shifts(sorted(bs, key=lambda b: (b.start, b.end)), inst.cfg):
             by.setdefault(oid, {})[sh.date] = (epoch_min(sh.start) - e0, epoch_min(sh.end) - e0)
+    team_blocks = [b for b in blocks if b.task]
     terms: list[Term] = []
     for ov in ctx.officers:
+        oid = ov.facts.officer_id
+        for p in ov.pieces:
+            t0, t1 = inst.at(p.a), inst.at(p.b)
+            for j, x in p.team.items():
+                dm = inst.demands[j]
+                was = any(b.officer_id == oid and b.start <= t0 and t1 <= b.end and serves(b, dm) for b in team_blocks)
+                terms.append(Term("changes", "moved_team_work", oid, x.Not() if was else x, p.minutes, "min", 1,
+                                  (ov, p.a)))
         mine = by.get(ov.facts.officer_id, {})
         for e in ov.plan_entries():
             if e.const:
                 continue
             was = mine.get(e.date)
             if was is None:
-                terms.append(Term("changes", "changed_shift", ov.facts.officer_id, e.works, 1, "count", 1, (ov, e.date)))
+                terms.append(Term("changes", "changed_shift", ov.facts.officer_id, e.works, CHANGED_SHIFT_MINUTES,
+                                  "count", 1, (ov, e.date)))
                 continue
             same = [x for c, x in e.choices if (c.s, c.e) == was]
             if same:
-                terms.append(Term("changes", "changed_shift", ov.facts.officer_id, same[0].Not(), 1, "count", 1,
-                                  (ov, e.date)))
+                terms.append(Term("changes", "changed_shift", ov.facts.officer_id, same[0].Not(),
+                                  CHANGED_SHIFT_MINUTES, "count", 1, (ov, e.date)))
     return terms
 
 

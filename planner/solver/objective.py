@@ -29,7 +29,7 @@ LEVEL_WORDS = {
     "norm": "minutes below the norm",
     "balance_limit": "minutes of balance beyond the limits",
     "wijk_demand": "weighted minutes of wijk demand unmet",
-    "changes": "shifts changed",
+    "changes": "shifts changed (480) and minutes of team work moved (1)",
     "team_demand": "minutes of team demand unmet",
     "hours": "weighted minutes of hours balance",
     "fairness": "busiest officer's weighted nights, evenings, weekends",

@@ -109,18 +109,21 @@ def _stop_on_interrupt(holder: list[Any], flag: list[bool]) -> Iterator[None]:
             signal.signal(s, h)
 
 
-def tune(parameters: Any, num_workers: int) -> None:
-    """Planner's search settings on a CpSolver's parameters (measured in benchmarks/RESULTS.md): no probing in
-    presolve (it cost seconds on a team's week and found nothing the search did not); with one worker the full LP
-    relaxation (``linearization_level = 2``), without which a lone CP search sometimes found no roster of a tiny
-    period in 20 s; with several, CP-SAT's portfolio (its neighbourhood search finds the team demand's rosters)."""
+def tune(parameters: Any, num_workers: int, whole_team: bool = True) -> None:
+    """Planner's search settings on a CpSolver's parameters (measured in benchmarks/RESULTS.md).
+
+    No probing in presolve (it cost seconds on a team's week and found nothing the search did not). A group of
+    officers (a small model, solved from scratch) uses the full LP relaxation (``linearization_level = 2``): without
+    it a lone CP search sometimes found no roster of a tiny period in 20 s. The whole team's stages start from a
+    complete roster (the groups', then each stage's) and improve it fastest as a CP search without the LP
+    (``linearization_level = 0``): the demo week 8 s instead of 60 s on one worker.
+    """
     parameters.num_workers = num_workers
     if os.environ.get("PLANNER_TUNE"):  # for benchmarks/: try other settings without editing the code
         parameters.merge_text_format(os.environ["PLANNER_TUNE"])
         return
     parameters.cp_model_probing_level = 0
-    if num_workers <= 1:
-        parameters.linearization_level = 2
+    parameters.linearization_level = 0 if whole_team else 2
 
 
 def auto_workers(ds: Dataset, workers: int) -> int:
@@ -221,7 +224,8 @@ def _solve_groups(
         g_terms = _group_terms(sub, gb.terms, list(range(len(members))))
         gb.terms = g_terms
         log: list[tuple[float, float, float]] = []
-        out = _solve_stages(gb, params | {"num_workers": 1}, deadline, None, log, flag, hint, time.perf_counter())
+        out = _solve_stages(gb, params | {"num_workers": 1, "whole_team": False}, deadline, None, log, flag, hint,
+                            time.perf_counter())
         if out.solver is None:
             return out.status, values, info
         if out.status != "optimal":
@@ -264,7 +268,7 @@ def _solve_stages(
         solver = cp_model.CpSolver()
         remaining = max(0.01, deadline - time.perf_counter())
         solver.parameters.max_time_in_seconds = remaining
-        tune(solver.parameters, params["num_workers"])
+        tune(solver.parameters, params["num_workers"], params.get("whole_team", True))
         if "max_deterministic_time" in params:
             solver.parameters.max_deterministic_time = params["max_deterministic_time"]
         solver.parameters.random_seed = params["random_seed"]
@@ -353,15 +357,18 @@ def solve_period(
     while True:
         built = build_model(inst, change_from=change_from, allow_breaches=elastic)
         _add_cuts(built, cuts)
+        tg = time.perf_counter()
         g_status, g_hint, g_info = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
                                                  hint_values)
+        tg = time.perf_counter() - tg
         if g_status in ("infeasible", "no_solution", "model_invalid") and not g_hint:
             outcome = _Outcome(g_status)
         else:
             outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, GROUP_LEVELS)
             if g_status != "optimal" and outcome.status == "optimal":
                 outcome.status = "feasible"
-            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "status": g_status}]
+            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "status": g_status,
+                                   "seconds": round(tg, 3)}]
         if outcome.status == "infeasible" and allow_breaches and not elastic and not flag[0]:
             elastic = True  # nothing lawful exists: now, and only now, let the rules bend at their price
             continue
