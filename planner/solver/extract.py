@@ -123,8 +123,9 @@ def officer_figures(inst: Instance, roster: pd.DataFrame, history: pd.DataFrame 
     return out
 
 
-def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
-    """Every penalty term above zero, in domain words."""
+def penalties(inst: Instance, built: Built, solver: Any, roster: pd.DataFrame | None = None) -> list[Penalty]:
+    """Every penalty term above zero, in domain words; unmet wijk demand says where the wijk's officers were (from
+    the roster itself)."""
     out = []
     names = dict(zip(inst.ds.wijken["wijk_code"], inst.ds.wijken["wijk_naam"], strict=True))
     for t in built.terms:
@@ -138,6 +139,8 @@ def penalties(inst: Instance, built: Built, solver: Any) -> list[Penalty]:
             what = f"{dm.theme} in {dm.wijk_code} ({names.get(dm.wijk_code, '')}) {when}" if dm.kind == "presence" \
                 else f"{dm.name} {when}"
             msg = f"{what}: {val / 60:.1f} of {dm.wanted_minutes / 60:.1f} officer-hours unmet"
+            if dm.kind == "presence" and roster is not None:
+                msg += f" ({why_unmet(inst, roster, dm)})"
             out.append(Penalty(t.rule, dm.id, val / 60, "h", cost, msg, t.level))
         elif t.rule in ("balance_limit", "hours_balance"):
             ov, week = t.ref
@@ -204,7 +207,8 @@ def unmet_demand(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
 
 
 def why_unmet(inst: Instance, roster: pd.DataFrame, dm: Any) -> str:
-    """Where the wijk's own officers were during a window, read from the roster itself (and the absences)."""
+    """Where the wijk's own officers were during a window, read from the roster itself (and the absences): e.g.
+    "WA0001 noodhulp (Noodhulp ondersteuning) 19:00–23:00; WA0002 verlof; WA0003 not on duty"."""
     mine = [o for o in inst.officers if dm.wijk_code in o.wijken]
     if not mine:
         return "no wijkagent has this wijk"

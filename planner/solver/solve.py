@@ -428,7 +428,7 @@ def _result(
     return Result(
         outcome.status, label, team, outcome.objective, outcome.bound, outcome.gap, time.perf_counter() - t0,
         roster, officer_figures(inst, roster, history), unmet_demand(inst, built, solver),
-        penalties(inst, built, solver), params=params | {"stages": len(outcome.stages)}, interrupted=flag[0],
+        penalties(inst, built, solver, roster), params=params | {"stages": len(outcome.stages)}, interrupted=flag[0],
         progress=log, levels=levels, breaches=breaches, check_rounds=rounds, stages=outcome.stages,
         mondays=inst.mondays, decisions={v.name: int(solver.value(v)) for v in _decisions(built)},
     )
