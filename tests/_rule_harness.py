@@ -86,7 +86,7 @@ def _fix(inst, built, roster: pd.DataFrame) -> bool:  # type: ignore[no-untyped-
     e0 = epoch_min(inst.epoch)
     blocks = read_blocks(roster, inst.cfg.tz, history=False)
     for b in blocks:
-        assert b.activity in {"wijk", *TEAM_ACTIVITIES} or b.task, f"the model cannot hold a {b.activity} block"
+        assert b.activity in {"wijk", "travel", *TEAM_ACTIVITIES} or b.task, f"the model cannot hold a {b.activity} block"
     by_officer: dict[str, dict[dt.date, tuple[int, int]]] = {}
     for oid in {b.officer_id for b in blocks}:
         mine = sorted((b for b in blocks if b.officer_id == oid), key=lambda b: (b.start, b.end))
@@ -117,8 +117,12 @@ def _fix(inst, built, roster: pd.DataFrame) -> bool:  # type: ignore[no-untyped-
             t0, t1 = inst.at(p.a), inst.at(p.b)
             for j, x in p.team.items():
                 dm = inst.demands[j]
-                on = any(b.officer_id == oid and b.start <= t0 and t1 <= b.end and serves(b, dm) for b in blocks)
-                model.add(x == int(on))
+                team_minutes = sum(
+                    max(0, int((min(b.end, t1) - max(b.start, t0)).total_seconds() // 60))
+                    for b in blocks
+                    if b.officer_id == oid and (serves(b, dm) or (b.activity == "travel" and b.task == dm.name))
+                )
+                model.add(x == int(team_minutes >= p.minutes))
             for x in p.pres.values():
                 model.add(x == 0)
     return True

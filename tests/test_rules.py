@@ -398,6 +398,42 @@ def test_team_demand_officers_violated(tmp_path):
     expect(verdicts(ds, r, "team_demand_officers"), False)
 
 
+EVENT_B = "kind,name,day,start,end,officers,wijk_code\nevent,Markt,di,15:00,19:00,1,WK099902\n"
+SLOW = "[travel]\nspeed_kmh = 1\n"  # the two test wijken are 1 km apart: 60 minutes at 1 km/h
+
+
+def test_travel_time_holds(tmp_path):
+    # W-01 (wijk A) in the wijk 09-15, then 1 h travel (the first hour of the stretch) and the market in wijk B.
+    ds = make_dataset(tmp_path, toml=SLOW, files={"team_demand.csv": EVENT_B})
+    r = roster_of(blocks("W-01", d(1), "09:00", "15:00"),
+                  blocks("W-01", d(1), "15:00", "16:00", "travel", wijk="", task="Markt"),
+                  blocks("W-01", d(1), "16:00", "19:00", "event", wijk="WK099902", task="Markt"))
+    expect(verdicts(ds, r, "travel_time"), True)
+
+
+def test_travel_time_violated(tmp_path):
+    # Straight from the wijk to the market in wijk B at 15:00: no travel time.
+    ds = make_dataset(tmp_path, toml=SLOW, files={"team_demand.csv": EVENT_B})
+    r = roster_of(blocks("W-01", d(1), "09:00", "15:00"),
+                  blocks("W-01", d(1), "15:00", "19:00", "event", wijk="WK099902", task="Markt"))
+    expect(verdicts(ds, r, "travel_time"), False)
+
+
+def test_travel_time_holds_for_a_shift_at_the_event(tmp_path):
+    # A shift that is the market alone needs no travel (travel to and from work is not rostered).
+    ds = make_dataset(tmp_path, toml=SLOW, files={"team_demand.csv": EVENT_B})
+    r = roster_of(blocks("W-01", d(1), "15:00", "19:00", "event", wijk="WK099902", task="Markt"))
+    expect(verdicts(ds, r, "travel_time"), True)
+
+
+def test_travel_time_violated_going_back_to_the_wijk(tmp_path):
+    # Starting at the market needs no travel, but going back to the wijk at 19:00 does.
+    ds = make_dataset(tmp_path, toml=SLOW, files={"team_demand.csv": EVENT_B})
+    r = roster_of(blocks("W-01", d(1), "15:00", "19:00", "event", wijk="WK099902", task="Markt"),
+                  blocks("W-01", d(1), "19:00", "22:00"))
+    expect(verdicts(ds, r, "travel_time"), False)
+
+
 # ---------------------------------------------------------------------------------------------- the norm
 
 

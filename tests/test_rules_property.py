@@ -60,8 +60,9 @@ def random_settings(rng: np.random.Generator) -> str:
     norm = f"share = {rng.choice([0.5, 0.7, 0.8])}\nwindow_weeks = {int(rng.integers(1, 5))}\n"
     team = f"min_block_hours = {int(rng.integers(0, 4))}\nmax_extra_officers = {int(rng.integers(0, 3))}\n"
     hours = f"balance_max_plus_hours = {int(rng.integers(0, 12))}\n"
+    travel = f"[travel]\nspeed_kmh = {rng.choice([0, 1, 2, 30])}\n"
     return (FAMILIES[int(rng.integers(len(FAMILIES)))] + f"[rules]\n{rules}[norm]\n{norm}[team_demand]\n{team}"
-            f"[hours]\n{hours}[solver]\nsymmetry = {str(bool(rng.integers(2))).lower()}\n")
+            f"[hours]\n{hours}{travel}[solver]\nsymmetry = {str(bool(rng.integers(2))).lower()}\n")
 
 
 def random_instance(rng: np.random.Generator, tmp_path):  # type: ignore[no-untyped-def]
@@ -87,11 +88,11 @@ def random_instance(rng: np.random.Generator, tmp_path):  # type: ignore[no-unty
                 end = day + dt.timedelta(days=int(rng.integers(0, 3)))
                 absences.append((o["officer_id"], str(day), str(end), str(kind)))
     days = ["ma", "di", "wo", "do", "vr", "za", "zo"]
-    team = ["kind,name,day,start,end,officers"]
+    team = ["kind,name,day,start,end,officers,wijk_code"]
     for k in range(int(rng.integers(0, 4))):
         h = int(rng.integers(8, 20))
-        team.append(f"noodhulp,Nood{k},{days[int(rng.integers(7))]},{h:02d}:00,{h + int(rng.integers(2, 5)):02d}:00,"
-                    f"{int(rng.integers(1, 3))}")
+        team.append(f"{rng.choice(['noodhulp', 'event'])},Team{k},{days[int(rng.integers(7))]},{h:02d}:00,"
+                    f"{h + int(rng.integers(2, 5)):02d}:00,{int(rng.integers(1, 3))},{rng.choice(['', WIJK_A, WIJK_B])}")
     pres = ["wijk_code,day,start,end,officers,priority"]
     for _ in range(int(rng.integers(0, 5))):
         h = int(rng.integers(8, 20))
@@ -161,7 +162,7 @@ def representable(roster: pd.DataFrame, ds, mondays) -> pd.DataFrame:  # type: i
     windows = [w for w in demand_windows(ds, days) if w.kind != "presence"]
     rows = []
     for b in roster.to_dict("records"):
-        if b["activity"] not in ("noodhulp", "event"):
+        if b["activity"] not in ("noodhulp", "event", "travel"):
             rows.append(b)
             continue
         cuts = sorted({b["start"], b["end"], *(t for w in windows if w.name == b["task"] for t in (w.start, w.end)

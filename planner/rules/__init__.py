@@ -14,7 +14,7 @@ from planner.rules.roster import (
     AbsencesRespected, DutiesHeld, NightExempt, NightShiftLength, OneShiftPerDay, RosterRowsValid, ShiftLength,
 )
 from planner.rules.soft import SOFT_RULES
-from planner.rules.street import TeamBlockLength, TeamDemandOfficers
+from planner.rules.street import TeamBlockLength, TeamDemandOfficers, TravelTime
 from planner.rules.working_time import (
     AvgWeekHours, ConsecutiveShiftsWithNight, DailyRest, MaxNights16w, RestAfterNight, RestAfterNightSeries,
     WeekHours, WeeklyRest,
@@ -39,6 +39,7 @@ HARD_RULES: tuple[Rule, ...] = (
     DutiesHeld(),
     TeamBlockLength(),
     TeamDemandOfficers(),
+    TravelTime(),
     OwnWijkShare(),
 )
 

@@ -183,3 +183,154 @@ class TeamDemandOfficers(Rule):
                 total = sum(u for _, u in uses)
                 for oi, u in uses:
                     m.require(self.name, oi, total <= dm.cap + extra, [u], week)
+
+
+def centroids(ds: Any) -> dict[str, tuple[float, float]]:
+    """Centroid (RD New metres) of every wijk, for travel times."""
+    geo = ds.wijken.geometry.centroid
+    return {code: (p.x, p.y) for code, p in zip(ds.wijken["wijk_code"], geo, strict=True)}
+
+
+def travel_minutes(cfg: Config, cents: dict[str, tuple[float, float]], home: str, place: str) -> int:
+    """Minutes to travel from the officer's first wijk to a team demand's wijk: the centroids' straight distance at
+    ``travel.speed_kmh``, rounded up to ``travel.round_min``; 0 in the own wijk, without a place or speed."""
+    speed, step = cfg.travel.speed_kmh, cfg.travel.round_min
+    if not place or place == home or speed <= 0 or home not in cents or place not in cents:
+        return 0
+    (x0, y0), (x1, y1) = cents[home], cents[place]
+    km = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 / 1000
+    raw = km / speed * 60
+    return int(-(-raw // step) * step) if raw > 0 else 0
+
+
+class TravelTime(Rule):
+    """Hard rule: between own-wijk work and team demand in another wijk (an event with a ``wijk_code``), at least the
+    travel time lies in between, as a ``travel`` block: the straight distance between the wijken's centroids at
+    ``travel.speed_kmh`` (30 km/h), rounded up to ``travel.round_min`` (5) minutes.
+
+    Source: planners' practice (no officer hops into another gemeente for an hour mid-shift). The travel comes out
+    of the team stretch (the officer leaves the wijk when the stretch starts), so it is never wijk time. A stretch
+    at the start or end of a shift needs none (travel to and from work). Amount: hours short of the travel time.
+    """
+
+    name = "travel_time"
+    source = "planners' practice: travel between wijken"
+
+    def applies(self, cfg: Config) -> bool:
+        return cfg.travel.speed_kmh > 0
+
+    def words(self, cfg: Config) -> str:
+        return f"travel time to team demand elsewhere (at {cfg.travel.speed_kmh:g} km/h)"
+
+    def check(self, tl: Timeline) -> list[Breach]:
+        cents = centroids(tl.ds)
+        out: list[Breach] = []
+        for oid, shifts in tl.shifts.items():
+            home = tl.officers[oid]["wijken"][0]
+            for sh in shifts:
+                if not any(not b.history and tl.checked(b.date) for b in sh.blocks):
+                    continue
+                bs = sorted(sh.blocks, key=lambda b: b.start)
+                for i, b in enumerate(bs):
+                    if b.activity not in ("noodhulp", "event") or not b.wijk_code:
+                        continue
+                    need = travel_minutes(tl.cfg, cents, home, b.wijk_code)
+                    if not need:
+                        continue
+                    for side, k in (("to", i - 1), ("from", i + 1)):
+                        got = _travel_between(bs, i, k)
+                        if got is not None and got < need:
+                            out.append(Breach(self.name, oid, range_text(b.start, b.end),
+                                              f"{oid}: {h(got)} h travel {side} {b.task or b.activity} in "
+                                              f"{b.wijk_code} ({range_text(b.start, b.end, short=True)}); "
+                                              f"{h(need)} h from the own wijk", hours(need - got),
+                                              monday_of(b.date)))
+        return out
+
+    def encode(self, m: ModelCtx) -> None:
+        """A team stretch that starts (ends) next to own-wijk work of the same shift holds the travel time at its
+        start (end): the pieces over those minutes are team work too. The switch literals also reduce the
+        demand's coverage (soft rule ``team_demand``), since travel is not presence at the event."""
+        inst = m.inst
+        cents = centroids(inst.ds)
+        for oi, ov in enumerate(m.officers):
+            home = ov.facts.primary
+            for e in ov.plan_entries():  # given shifts: the check's own test on their blocks
+                if e.fixed is None:
+                    continue
+                bs = sorted((_RowBlock(r) for r in e.fixed.blocks), key=lambda b: b.start)
+                for i, b in enumerate(bs):
+                    need = travel_minutes(inst.cfg, cents, home, b.wijk_code) if b.activity in (
+                        "noodhulp", "event") else 0
+                    for k in (i - 1, i + 1) if need else ():
+                        got = _travel_between(bs, i, k)
+                        m.require(self.name, oi, got is None or got >= need, week=e.monday)
+            by_start = {(p.day, p.a): p for p in ov.pieces}
+            by_end = {(p.day, p.b): p for p in ov.pieces}
+            for j, dm in enumerate(inst.demands):
+                if dm.kind == "presence":
+                    continue
+                need = travel_minutes(inst.cfg, cents, home, dm.wijk_code)
+                if not need:
+                    continue
+                week = monday_of(dm.start.date())
+                for p in [q for q in ov.pieces if j in q.team]:
+                    e = ov.entries[p.day]
+                    for side in ("in", "out"):
+                        edge = p.a if side == "in" else p.b
+                        near = by_end.get((p.day, p.a)) if side == "in" else by_start.get((p.day, p.b))
+                        same = near.team.get(j, 0) if near is not None else 0
+                        own = _own_at(inst, e, near, edge, side)
+                        if isinstance(own, int) and own == 0:
+                            continue
+                        sw = m.model.new_bool_var(f"travel_{side}[{ov.facts.officer_id},{dm.id},{p.a}]")
+                        m.model.add(sw >= p.team[j] + own - 1 - same)
+                        m.travel.setdefault(j, []).append((sw, need))
+                        # The travel minutes lie inside the stretch: team work over [edge, edge +/- need).
+                        covered = 0
+                        cur = p
+                        while covered < need:
+                            if cur is None:
+                                m.require(self.name, oi, sw == 0, week=week)
+                                break
+                            m.require(self.name, oi, cur.team.get(j, 0) >= sw, week=week)
+                            covered += cur.minutes
+                            cur = by_start.get((p.day, cur.b)) if side == "in" else by_end.get((p.day, cur.a))
+
+
+class _RowBlock:
+    """A roster row (dict) read like a timeline block."""
+
+    def __init__(self, r: dict) -> None:
+        self.start, self.end = r["start"], r["end"]
+        self.activity = str(r["activity"])
+        self.wijk_code = str(r.get("wijk_code") or "")
+        self.minutes = int((self.end - self.start).total_seconds() // 60)
+
+
+def _own_at(inst: Any, e: Any, near: Any, edge: int, side: str) -> Any:
+    """1 when the officer does own-wijk work right before (``in``) or after (``out``) ``edge`` in the shift ``e``."""
+    if near is not None:
+        return near.on - sum(near.team.values()) if near.team else near.on
+    minute = edge - 1 if side == "in" else edge
+    if any(inst.m(fb.start) <= minute < inst.m(fb.end) for fb in e.duties):
+        return 0
+    lits = [x for c, x in e.choices if (c.s < edge <= c.e if side == "in" else c.s <= edge < c.e)]
+    return sum(lits) if lits else 0
+
+
+def _travel_between(bs: list[Any], i: int, k: int) -> int | None:
+    """Travel minutes between block i and its neighbour at k (None when the neighbour is not own-wijk work)."""
+    step = -1 if k < i else 1
+    travel = 0
+    j = k
+    while 0 <= j < len(bs):
+        b = bs[j]
+        if (step < 0 and b.end != bs[j - step].start) or (step > 0 and b.start != bs[j - step].end):
+            return None  # not touching: another shift part
+        if b.activity == "travel":
+            travel += b.minutes
+            j += step
+            continue
+        return travel if b.activity == "wijk" else None
+    return None

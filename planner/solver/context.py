@@ -109,6 +109,7 @@ class ModelCtx:
     elastic_norm: bool = False  # --allow-breaches: the norm's shortfall is a variable, not a hard limit
     guards: dict[tuple[str, int, dt.date | None], Any] = field(default_factory=dict)
     shortfalls: dict[tuple[int, dt.date], Any] = field(default_factory=dict)  # norm, with --allow-breaches
+    travel: dict[int, list[tuple[Any, int]]] = field(default_factory=dict)  # demand -> (switch literal, minutes)
 
     @property
     def cfg(self):  # type: ignore[no-untyped-def]

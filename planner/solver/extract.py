@@ -32,6 +32,9 @@ def _value(solver: Any, x: Any) -> int:
 
 def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
     """Blocks of one activity per officer, merged where contiguous, in the roster.csv contract."""
+    from planner.rules.street import centroids, travel_minutes
+
+    cents = centroids(inst.ds) if inst.cfg.travel.speed_kmh > 0 else {}
     rows: list[dict[str, Any]] = []
     for ov in built.ctx.officers:
         o = ov.facts
@@ -75,11 +78,38 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                     continue
                 out.append({"officer_id": o.officer_id, "date": chosen.date, "start": start, "end": end,
                             "activity": act, "wijk_code": wijk, "shift": chosen.family, "task": task})
-            rows.extend(out)
+            rows.extend(_with_travel(out, lambda place: travel_minutes(inst.cfg, cents, o.primary, place)))
     if not rows:
         return pd.DataFrame(columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
     df = pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
     return df.sort_values(["officer_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _with_travel(blocks: list[dict[str, Any]], need: Any) -> list[dict[str, Any]]:
+    """Carve the travel time out of a team stretch elsewhere where it touches own-wijk work (the model kept room
+    for it inside the stretch): [wijk][event] becomes [wijk][travel][event]."""
+    out = [dict(b) for b in blocks]
+    i = 0
+    while i < len(out):
+        b = out[i]
+        minutes = need(b["wijk_code"]) if b["activity"] in ("noodhulp", "event") else 0
+        if minutes:
+            if i > 0 and out[i - 1]["activity"] == "wijk" and out[i - 1]["end"] == b["start"]:
+                mid = _plus(b["start"], minutes)
+                out.insert(i, b | {"end": mid, "activity": "travel", "wijk_code": "", "task": b["task"]})
+                i += 1
+                b["start"] = mid
+            if i + 1 < len(out) and out[i + 1]["activity"] == "wijk" and out[i + 1]["start"] == b["end"]:
+                mid = _plus(b["end"], -minutes)
+                out.insert(i + 1, b | {"start": mid, "activity": "travel", "wijk_code": "", "task": b["task"]})
+                b["end"] = mid
+                i += 1
+        i += 1
+    return out
+
+
+def _plus(t: dt.datetime, minutes: int) -> dt.datetime:
+    return (t.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)).astimezone(t.tzinfo)
 
 
 def officer_figures(inst: Instance, roster: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
