@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from planner.config import CONFIG_NAME, PRIORITY_FACTORS, Config, load_config
-from planner.errors import CrossFileError, InputError
+from planner.errors import CrossFileError, GeometryError, InputError
 from planner.geo import find_wijken_file, read_wijken
 from planner.tables import check_size, parse_bool, parse_cell, parse_number, read_csv
-from planner.timeutil import parse_date, parse_datetime, parse_hhmm, parse_weekday
+from planner.timeutil import is_date_only, local, parse_date, parse_datetime, parse_day, parse_hhmm
 
 OFFICERS = "officers.csv"
 ABSENCES = "absences.csv"
@@ -118,6 +118,30 @@ class Dataset:
         )
 
 
+def check_pins(ds: Dataset, pins: pd.DataFrame, monday: dt.date, path: Path | str) -> pd.DataFrame:
+    """Pinned blocks (roster format, as read by ``read_roster``) that belong to this week's plan.
+
+    A pin of an officer not in officers.csv, in a wijk not in the wijken file, or dated outside the week being
+    planned is refused with an InputError naming the file, row and column (a pin that would be ignored silently
+    is an edit the planner believes is kept).
+    """
+    ids = set(ds.officers["officer_id"].astype(str))
+    wijken = set(ds.wijken["wijk_code"].astype(str))
+    sunday = monday + dt.timedelta(days=6)
+    for r in pins.to_dict("records"):
+        row = int(r["_row"]) if "_row" in r and pd.notna(r["_row"]) else None
+        if str(r["officer_id"]) not in ids:
+            raise CrossFileError(path, f"officer '{r['officer_id']}' is not in officers.csv", row=row,
+                                 column="officer_id")
+        wijk = str(r.get("wijk_code") or "").strip()
+        if wijk and wijk not in wijken:
+            raise CrossFileError(path, f"wijk '{wijk}' is not in the wijken file", row=row, column="wijk_code")
+        if not monday <= r["date"] <= sunday:
+            raise InputError(path, f"{r['date'].isoformat()} lies outside the week being planned ({monday.isoformat()}"
+                             f" to {sunday.isoformat()}); pin only blocks of that week", row=row, column="date")
+    return pins
+
+
 def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     """Load and validate a data folder; raises an InputError subclass naming file, row and column."""
     root = Path(root)
@@ -130,6 +154,7 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     wpath = find_wijken_file(root, cfg.files.wijken)
     files[wpath.name] = _sha256(wpath)
     wijken = read_wijken(wpath, cfg.files.wijken_layer, cfg.files.wijken_crs)
+    _check_wijken_population(wijken, wpath)
     if (root / POPULATION).exists():
         files[POPULATION] = _sha256(root / POPULATION)
         wijken = _apply_population(wijken, root / POPULATION)
@@ -164,6 +189,16 @@ def _sha256(path: Path) -> str:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror})") from None
+
+
+def _check_wijken_population(wijken: gpd.GeoDataFrame, path: Path) -> None:
+    """A negative population in the wijken file is an error; CBS's sentinels (at or below -99999990) were
+    already read as unknown by read_wijken."""
+    bad = wijken[wijken["inwoners"] < 0]
+    if len(bad):
+        code, value = str(bad["wijk_code"].iloc[0]), float(bad["inwoners"].iloc[0])
+        raise GeometryError(path, f"{value:g} inhabitants is negative; expected a count, empty or a CBS "
+                            "sentinel for unknown (-99999999)", row=f"wijk {code}", column="inwoners")
 
 
 def _apply_population(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
@@ -212,6 +247,11 @@ def _officers(path: Path, cfg: Config, wijk_codes: set[str]) -> pd.DataFrame:
         if not wijken:
             raise InputError(path, "is empty; expected one or more wijk codes separated by |", row=row,
                              column="wijk_code")
+        twice = sorted({w for w in wijken if wijken.count(w) > 1})
+        if twice:
+            # 'WK01|WK01' would count the officer twice as half an officer in one wijk: say which one was meant
+            raise InputError(path, f"wijk '{twice[0]}' is listed twice; list each of the officer's wijken once",
+                             row=row, column="wijk_code")
         for w in wijken:
             if w not in wijk_codes:
                 raise CrossFileError(path, f"wijk '{w}' is not on the map (not in the wijken file)", row=row,
@@ -244,8 +284,8 @@ def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
             raise CrossFileError(path, f"officer '{oid}' is not in officers.csv", row=row, column="officer_id")
         start = parse_cell(path, row, "start", parse_datetime, r["start"], tz)
         end = parse_cell(path, row, "end", parse_datetime, r["end"], tz)
-        if len(r["end"].strip()) == 10:  # a date alone: the whole day is included
-            end = parse_datetime((parse_date(r["end"]) + dt.timedelta(days=1)).isoformat(), tz)
+        if is_date_only(r["end"]):  # a date alone (2027-01-20 or 20270120): the whole day is included
+            end = local(parse_date(r["end"]) + dt.timedelta(days=1), dt.time(0, 0), tz)
         if end <= start:
             raise InputError(path, f"ends ({r['end']}) at or before it starts ({r['start']})", row=row, column="end")
         if (end - start).days > 366:
@@ -276,16 +316,7 @@ def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
 
 
 def _day(text: str, path: Path, row: int) -> tuple[int, dt.date | None]:
-    s = text.strip()
-    if len(s) == 10 and s[4] == "-":
-        try:
-            return -1, parse_date(s)
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="day") from None
-    try:
-        return parse_weekday(s), None
-    except ValueError as exc:
-        raise InputError(path, f"{exc}, or an ISO date YYYY-MM-DD", row=row, column="day") from None
+    return parse_cell(path, row, "day", parse_day, text)
 
 
 def _window(r: dict[str, str], path: Path, row: int) -> tuple[dt.time, dt.time]:

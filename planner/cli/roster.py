@@ -141,31 +141,46 @@ def solver_options(
 
 @app.command()
 def roster(
-    data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, optional demand and absences)."),
-    week: str = typer.Option(..., "--week", "-w", help="ISO week to plan, e.g. 2027-W03."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for roster.csv, summary.json, roster.xlsx, ics/."),
+    data_dir: Path = typer.Argument(
+        ..., metavar="DATA_DIR", help="Data folder (officers.csv, wijken, optional demand and absences)."
+    ),
+    week: str = typer.Option(..., "--week", "-w", metavar="WEEK", help="ISO week to plan, e.g. 2027-W03."),
+    out: str = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        metavar="DIR",
+        help="Output folder for roster.csv, summary.json, roster.xlsx, ics/ (not the data folder or inside it).",
+    ),
     history: list[Path] = typer.Option(
         [],
         "--history",
+        metavar="PATH",
         help="Earlier rosters or realized hours (roster format); "
         "repeatable. history/*.csv in the output folder is read too.",
     ),
     time_limit: float = typer.Option(
         None,
         "--time-limit",
-        help="Seconds per team (default: planner.toml, 30; with several teams 300 s per process spread over the "
-        "teams, at least 5 s each).",
+        metavar="SECONDS",
+        help="Seconds per solve, one solve per team (default: planner.toml, 30; with several teams 300 s per "
+        "process spread over the teams, at least 5 s each).",
     ),
     workers: int = typer.Option(
         None,
         "--workers",
-        help="CP-SAT search threads (0 = auto: 1 for up to 30 officers, else all cores; 1 = byte-identical output).",
+        metavar="N",
+        help="CP-SAT search threads of one solve (0 = auto: 1 for up to 30 officers, else all cores; "
+        "1 = byte-identical output).",
     ),
-    seed: int = typer.Option(None, "--seed", help="Random seed of the search (default: planner.toml, 0)."),
-    processes: int = typer.Option(None, "--processes", help="Teams solved side by side (default: all cores)."),
+    seed: int = typer.Option(None, "--seed", metavar="N", help="Random seed of the search (default: planner.toml, 0)."),
+    processes: int = typer.Option(
+        None, "--processes", metavar="N", help="Teams solved side by side, one process each (default: all cores)."
+    ),
     pins: Path = typer.Option(
         None,
         "--pins",
+        metavar="PATH",
         help="Blocks to keep exactly (roster format, e.g. an edited "
         "roster.csv): each pinned shift stays, the rest is planned around it.",
     ),
@@ -177,13 +192,15 @@ def roster(
     scheduler: str = typer.Option(
         None,
         "--scheduler",
+        metavar="ADDRESS",
         help="Address of a running Dask scheduler (tcp://host:8786) to solve the teams on; "
         "its workers need planner installed.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
 ) -> None:
     """Plan one week for every team: at least 80 % in the own wijk, within the Arbeidstijdenwet."""
-    from planner.dataset import load_dataset
+    from planner.cli._options import out_folder
+    from planner.dataset import check_pins, load_dataset
     from planner.outputs import write_outputs
     from planner.plan import archive_previous, check_out_dir, history_files, load_history, plan_week
     from planner.timeutil import week_days
@@ -191,17 +208,18 @@ def roster(
     with user_errors():
         monday = week_option(week)
         solver_options(time_limit, workers, seed, processes)
+        out_dir = out_folder(out, data_dir)
         ds = load_dataset(data_dir)
-        check_out_dir(out)
+        check_out_dir(out_dir)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        archive_previous(out, monday, stamp)
-        files = history_files(out, history)
+        archive_previous(out_dir, monday, stamp)
+        files = history_files(out_dir, history)
         hist, names = load_history(files, ds)
         pin_df = None
         if pins is not None:
             from planner.roster_io import read_roster
 
-            pin_df = read_roster(pins, ds.config.tz, set(ds.config.activities))
+            pin_df = check_pins(ds, read_roster(pins, ds.config.tz, set(ds.config.activities)), monday, pins)
         points: list[tuple[float, float, float]] = []
         live = (
             Live(_progress_table(points), console=console, transient=True)
@@ -239,17 +257,20 @@ def roster(
                 scheduler=scheduler,
             )
         days = week_days(monday)
-        write_outputs(out, plan, days, ds.absences)
+        write_outputs(out_dir, plan, days, ds.absences)
     if quiet:
         console.print(f"status: {plan.status}", highlight=False)
     else:
         print_plan(plan, days, ds.absences)
-        console.print(f"written to {out}/", highlight=False)
+        console.print(f"written to {out_dir}/", highlight=False, markup=False)
     if plan.interrupted:
         err_console.print(
             "interrupted: the best roster found so far was written"
             if plan.has_roster
-            else "interrupted before any roster was found: roster.csv, roster.xlsx and ics/ were not touched",
+            else "interrupted before any roster was found: roster.csv, roster.xlsx and ics/ were not touched"
+            if len(plan.results) == 1
+            else "interrupted before every team had a roster: roster.csv, roster.xlsx and ics/ were not touched "
+            "(summary.json lists the teams that finished)",
             markup=False,
             highlight=False,
         )
