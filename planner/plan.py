@@ -150,23 +150,40 @@ def _week_of(out_dir: Path) -> str | None:
 
 
 def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
-    """Keep what the folder holds: an earlier week's roster is copied to history/ (and so read as history for
-    this week), a re-planned week's to previous/; the new outputs then replace the old ones."""
+    """Keep what the folder holds before new outputs replace it; history/ holds the newest version of every other
+    week, so re-planning an earlier week does not break the chain.
+
+    - roster.csv of the same week (a re-plan of it): copied to previous/<week>-<stamp>.csv;
+    - roster.csv of another week, earlier or later: copied to history/<week>.csv as that week's newest version
+      (a later week stays in the chain while an earlier one is re-planned; the solver reads only the weeks before
+      the one it plans). A different version already there moves to previous/<week>-<stamp>.csv first.
+    Each copy takes its summary.json along as <name>.summary.json. Nothing is deleted.
+    """
     current = out_dir / "roster.csv"
     if not current.exists():
         return
     old_week = _week_of(out_dir)
-    if old_week is not None and old_week < week_label(monday):
-        target = out_dir / HISTORY_DIR / f"{old_week}.csv"
-        if target.exists() and target.read_bytes() == current.read_bytes():
-            return
-    else:
-        target = out_dir / PREVIOUS_DIR / f"{old_week or 'unknown'}-{stamp}.csv"
+    if old_week is None or old_week == week_label(monday):
+        _keep(out_dir, current, out_dir / PREVIOUS_DIR / f"{old_week or 'unknown'}-{stamp}.csv", stamp)
+        return
+    target = out_dir / HISTORY_DIR / f"{old_week}.csv"
     if target.exists():
+        if target.read_bytes() == current.read_bytes():
+            return
+        older = out_dir / PREVIOUS_DIR / f"{old_week}-{stamp}.csv"
+        _keep(out_dir, target, older, stamp, summary=target.with_name(target.stem + ".summary.json"))
+    _keep(out_dir, current, target, stamp, replace=True)
+
+
+def _keep(out_dir: Path, roster: Path, target: Path, stamp: str, *, summary: Path | None = None,
+          replace: bool = False) -> None:
+    """Copy ``roster`` (and its summary: ``summary`` or the folder's summary.json) to ``target``; an existing
+    target is only replaced when ``replace`` (else the copy gets the stamp once more in its name)."""
+    if target.exists() and not replace:
         target = target.with_name(f"{target.stem}-{stamp}.csv")
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(current, target)
-    summary = out_dir / "summary.json"
+    shutil.copy2(roster, target)
+    summary = summary if summary is not None else out_dir / "summary.json"
     if summary.exists():
         shutil.copy2(summary, target.with_name(target.stem + ".summary.json"))
 
