@@ -69,3 +69,26 @@ def ignore_stop_signals_in_worker() -> None:
     exception, and a terminal's Ctrl-C (sent to every process of the group) would kill idle workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def hold_stop_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the block runs (e.g. a cluster starting, which cannot be closed half-way),
+    then deliver the first one that came to the handler that was there before. Outside the main thread the block
+    runs unchanged."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        held.append(signum)
+
+    old = {s: signal.signal(s, hold) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        if held:
+            signal.raise_signal(held[0])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import math
 import uuid
 from collections.abc import Callable
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from planner.dataset import Dataset
+from planner.interrupts import hold_stop_signals
 from planner.roster_io import empty_roster
 from planner.whatif.kpi import KPI_COLUMNS, kpis
 from planner.whatif.scenario import Scenario, apply_scenario
@@ -310,23 +312,32 @@ def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: 
 
     hints = base_hints(ds, monday, det_time=base_budget or max(10.0, 5 * budget), seed=0)
     setup = SweepSetup(ds, monday, rate, seed, budget, hints, workers=workers, time_limit_s=time_limit_s)
-    cluster = None
-    if scheduler:
-        client = Client(scheduler, timeout="10s")
-    else:
-        cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=50)
-        client = Client(cluster)
+    cluster = client = None
     rows = []
     try:
-        fut_setup = client.scatter(setup, broadcast=True)
+        # A Ctrl-C or SIGTERM while the cluster starts and receives the setup waits until both are done, so that
+        # the cluster is closed below in one piece (stopped half-way, Dask cannot close it and prints tracebacks).
+        with hold_stop_signals():
+            if scheduler:
+                client = Client(scheduler, timeout="10s")
+            else:
+                cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=50)
+                client = Client(cluster)
+            fut_setup = client.scatter(setup, broadcast=True)
         futures = client.map(run_sample, [fut_setup] * samples, range(samples), pure=False)
         for done, fut in enumerate(as_completed(futures), start=1):
             rows.append(fut.result())
             if on_progress:
                 on_progress(done, samples)
+    except BaseException:
+        # Stopped (Ctrl-C, SIGTERM) or failed: what Dask logs while its workers go away is noise to the user.
+        for name in ("asyncio", "distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        raise
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
     table = pd.DataFrame(rows).sort_values("sample").reset_index(drop=True)
