@@ -53,13 +53,16 @@ class Dataset:
     absences
         officer_id, start, end (aware datetimes), reason, kind ('unavailable' or 'work'), activity, _row.
     demand
-        Wijk presence wanted: wijk_code, weekday (0-6 or -1), date (date or None), start, end (times),
-        officers, theme, priority, priority_factor, _row.
+        Wijk presence wanted: wijk_code, weekday (0-6, -1 with a date, -2 on holidays only), date (date or
+        None), start, end (times), officers, theme, priority, priority_factor, holiday ('' or the holiday the
+        row is for: 'feestdag' for every one, else a holiday's key such as 'koningsdag'), _row.
     team_demand
         Noodhulp support and events: kind ('noodhulp' or 'event'), name, weekday, date, start, end, officers,
-        wijk_code ('' when none), team, _row.
+        wijk_code ('' when none), team, holiday, _row.
     wishes
         Wished days off: officer_id, date, _row.
+    holiday_days, holiday_span, base
+        After :meth:`with_holidays`: the holidays applied, the span they were applied to, and the data as read.
     """
 
     root: Path
@@ -71,6 +74,22 @@ class Dataset:
     team_demand: pd.DataFrame
     wishes: pd.DataFrame
     files: dict[str, str] = field(default_factory=dict)
+    holiday_days: dict[dt.date, str] = field(default_factory=dict)
+    holiday_span: tuple[dt.date, dt.date] | None = None
+    base: Dataset | None = None
+
+    def with_holidays(self, first: dt.date, end: dt.date, demand_first: dt.date | None = None) -> Dataset:
+        """The data as it holds from ``first`` up to ``end`` with public holidays applied (``planner.holidays``):
+        day-off absences, and from ``demand_first`` (default ``first``) the holiday demand rule. Call it on the
+        loaded data with every week a command reads; a second call replaces the first span."""
+        from planner.holidays import apply_holidays
+
+        return apply_holidays(self, first, end, demand_first)
+
+    def with_holidays_for_week(self, monday: dt.date, history_weeks: int = 16) -> Dataset:
+        """:meth:`with_holidays` for the week of ``monday`` (absences and demand) and the ``history_weeks`` before
+        it (absences only: the rolling rules read their available hours)."""
+        return self.with_holidays(monday - dt.timedelta(weeks=history_weeks), monday + dt.timedelta(days=7), monday)
 
     @property
     def teams(self) -> list[str]:
@@ -115,6 +134,9 @@ class Dataset:
             team_demand=td[keep].reset_index(drop=True),
             wishes=self.wishes[self.wishes["officer_id"].isin(ids)].reset_index(drop=True),
             files=self.files,
+            holiday_days=self.holiday_days,
+            holiday_span=self.holiday_span,
+            base=self.base.subset_team(team) if self.base is not None else None,
         )
 
 
@@ -165,9 +187,9 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     officers = _officers(opath, cfg, set(wijken["wijk_code"]))
     ids = set(officers["officer_id"])
     absences = _optional(root / ABSENCES, files, lambda p: _absences(p, cfg, ids), _empty_absences)
-    demand = _optional(root / DEMAND, files, lambda p: _demand(p, set(wijken["wijk_code"])), _empty_demand)
+    demand = _optional(root / DEMAND, files, lambda p: _demand(p, set(wijken["wijk_code"]), cfg), _empty_demand)
     team_demand = _optional(root / TEAM_DEMAND, files,
-                            lambda p: _team_demand(p, set(wijken["wijk_code"]), set(officers["team"])),
+                            lambda p: _team_demand(p, set(wijken["wijk_code"]), set(officers["team"]), cfg),
                             _empty_team_demand)
     wishes = _optional(root / WISHES, files, lambda p: _wishes(p, ids), _empty_wishes)
     return Dataset(root, cfg, wijken, officers, absences, demand, team_demand, wishes, files)
@@ -315,8 +337,19 @@ def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
     return out
 
 
-def _day(text: str, path: Path, row: int) -> tuple[int, dt.date | None]:
-    return parse_cell(path, row, "day", parse_day, text)
+def _day(text: str, path: Path, row: int, cfg: Config | None = None) -> tuple[int, dt.date | None, str]:
+    """A ``day`` cell: (weekday, date, holiday): a weekday, an ISO date, or ``feestdag`` / a holiday's name."""
+    try:
+        weekday, date = parse_day(text)
+        return weekday, date, ""
+    except ValueError as exc:
+        from planner.holidays import HOLIDAY_WEEKDAY, parse_holiday_day
+
+        holiday = parse_holiday_day(text, cfg or Config())
+        if holiday is None:
+            raise InputError(path, f"{exc}, feestdag or a holiday's name such as koningsdag", row=row,
+                             column="day") from None
+        return HOLIDAY_WEEKDAY, None, holiday
 
 
 def _window(r: dict[str, str], path: Path, row: int) -> tuple[dt.time, dt.time]:
@@ -327,7 +360,7 @@ def _window(r: dict[str, str], path: Path, row: int) -> tuple[dt.time, dt.time]:
     return start, end
 
 
-def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
+def _demand(path: Path, wijk_codes: set[str], cfg: Config | None = None) -> pd.DataFrame:
     df = read_csv(path, DEMAND_COLUMNS, DEMAND_OPTIONAL)
     rows = []
     for r in df.to_dict("records"):
@@ -335,7 +368,7 @@ def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
         if r["wijk_code"] not in wijk_codes:
             raise CrossFileError(path, f"wijk '{r['wijk_code']}' is not in the wijken file", row=row,
                                  column="wijk_code")
-        weekday, date = _day(r["day"], path, row)
+        weekday, date, holiday = _day(r["day"], path, row, cfg)
         start, end = _window(r, path, row)
         officers = parse_number(r["officers"], path, row, "officers", minimum=0, maximum=100)
         prio = (r["priority"] or "midden").strip().lower()
@@ -350,11 +383,11 @@ def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
         theme = (r["theme"] or "algemeen").strip().lower().replace(" & ", "_en_").replace(" ", "_")
         rows.append({"wijk_code": r["wijk_code"], "weekday": weekday, "date": date, "start": start, "end": end,
                      "officers": officers, "theme": theme, "priority": prio, "priority_factor": factor,
-                     "_row": row})
+                     "holiday": holiday, "_row": row})
     return pd.DataFrame(rows) if rows else _empty_demand()
 
 
-def _team_demand(path: Path, wijk_codes: set[str], teams: set[str]) -> pd.DataFrame:
+def _team_demand(path: Path, wijk_codes: set[str], teams: set[str], cfg: Config | None = None) -> pd.DataFrame:
     df = read_csv(path, TEAM_DEMAND_COLUMNS, TEAM_DEMAND_OPTIONAL)
     rows = []
     for r in df.to_dict("records"):
@@ -362,7 +395,7 @@ def _team_demand(path: Path, wijk_codes: set[str], teams: set[str]) -> pd.DataFr
         kind = TEAM_KINDS.get(r["kind"].strip().lower())
         if kind is None:
             raise InputError(path, f"'{r['kind']}' is not a kind; expected noodhulp or event", row=row, column="kind")
-        weekday, date = _day(r["day"], path, row)
+        weekday, date, holiday = _day(r["day"], path, row, cfg)
         start, end = _window(r, path, row)
         officers = parse_number(r["officers"], path, row, "officers", minimum=0, maximum=1000)
         if r["wijk_code"] and r["wijk_code"] not in wijk_codes:
@@ -372,7 +405,7 @@ def _team_demand(path: Path, wijk_codes: set[str], teams: set[str]) -> pd.DataFr
             raise CrossFileError(path, f"team '{r['team']}' has no officers in officers.csv", row=row, column="team")
         rows.append({"kind": kind, "name": r["name"] or f"{kind} {row}", "weekday": weekday, "date": date,
                      "start": start, "end": end, "officers": officers, "wijk_code": r["wijk_code"],
-                     "team": r["team"], "_row": row})
+                     "team": r["team"], "holiday": holiday, "_row": row})
     return pd.DataFrame(rows) if rows else _empty_team_demand()
 
 
@@ -395,12 +428,12 @@ def _empty_absences() -> pd.DataFrame:
 
 def _empty_demand() -> pd.DataFrame:
     return pd.DataFrame(columns=["wijk_code", "weekday", "date", "start", "end", "officers", "theme", "priority",
-                                 "priority_factor", "_row"])
+                                 "priority_factor", "holiday", "_row"])
 
 
 def _empty_team_demand() -> pd.DataFrame:
     return pd.DataFrame(columns=["kind", "name", "weekday", "date", "start", "end", "officers", "wijk_code", "team",
-                                 "_row"])
+                                 "holiday", "_row"])
 
 
 def _empty_wishes() -> pd.DataFrame:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from planner.dataset import Dataset
 from planner.errors import OutputError
+from planner.holidays import holiday_summary
 from planner.interrupts import Interrupted, StopState, ignore_stop_signals_in_worker, stop_signals_raise
 from planner.roster_io import empty_roster, read_roster
 from planner.solver import Result, solve_week
@@ -44,6 +45,8 @@ class Plan:
     history_files: list[str]
     norm_share: float
     params: dict[str, Any] = field(default_factory=dict)
+    #: Public holidays of the week and hours worked on them (planner.holidays.holiday_summary); summary.json.
+    holidays: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -378,7 +381,9 @@ def plan_week(
     params = next((r.params for r in results if r.params), {})
     if stopped_by is not None:
         params = params | {"interrupted_by": signal.Signals(stopped_by).name}
-    return Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share, params)
+    plan = Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share, params)
+    plan.holidays = holiday_summary(ds, monday, plan.roster)
+    return plan
 
 
 def check_out_dir(out_dir: Path) -> None:

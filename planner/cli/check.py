@@ -36,6 +36,7 @@ def check(
     json_out: Path = typer.Option(None, "--json", metavar="PATH", help="Also write the breaches as JSON to this file."),
 ) -> None:
     """Check a roster against the Arbeidstijdenwet, contract hours and the 80 % norm; exit 1 on a breach."""
+    import datetime as dt
     import json
     from dataclasses import asdict
 
@@ -56,6 +57,8 @@ def check(
             raise InputError(roster, "has no rows; nothing to check (or name the week with --week)")
         hist = combine_history(read_roster(h, ds.config.tz, acts) for h in history)
         weeks = sorted(set(mondays)) if mondays else checked_weeks(df)
+        if weeks:  # public holidays of the checked weeks and of the history before them
+            ds = ds.with_holidays(min(weeks) - dt.timedelta(weeks=16), max(weeks) + dt.timedelta(days=7))
         breaches = check_roster(ds, df, hist, weeks)
         if json_out is not None:
             doc = {

@@ -41,6 +41,7 @@ def replan(
     """Re-plan the rest of a week with minimal change: the past stays, the norm and the law still hold."""
     from planner.cli._options import out_folder
     from planner.dataset import _team_demand, load_dataset
+    from planner.holidays import holiday_summary
     from planner.outputs import write_outputs
     from planner.plan import Plan, check_out_dir
     from planner.replan import replan_week, week_of
@@ -50,6 +51,7 @@ def replan(
     with user_errors():
         ds = load_dataset(data_dir)
         old = read_roster(roster_csv, ds.config.tz, set(ds.config.activities))
+        ds = ds.with_holidays_for_week(week_of(old, str(roster_csv)))
         try:
             at = parse_datetime(start, ds.config.tz)
         except ValueError as exc:
@@ -60,7 +62,7 @@ def replan(
         check_out_dir(out_dir)
         extra = None
         if add_demand is not None:
-            extra = _team_demand(add_demand, set(ds.wijken["wijk_code"]), set(ds.officers["team"]))
+            extra = _team_demand(add_demand, set(ds.wijken["wijk_code"]), set(ds.officers["team"]), ds.config)
         monday = week_of(old, str(roster_csv))
         rp = replan_week(
             ds,
@@ -88,6 +90,7 @@ def replan(
                 "officers_affected": rp.officers_affected,
             },
         )
+        plan.holidays = holiday_summary(ds, monday, plan.roster)
         write_outputs(out_dir, plan, week_days(monday), ds.absences)
     from planner.cli.roster import print_plan
 
@@ -115,13 +118,14 @@ def cover(
 ) -> None:
     """Who can cover a block? Officers ranked by what it costs them, each checked against every rule."""
     from planner.dataset import load_dataset
-    from planner.replan import cover_candidates
+    from planner.replan import cover_candidates, week_of
     from planner.roster_io import read_roster
     from planner.timeutil import parse_datetime
 
     with user_errors():
         ds = load_dataset(data_dir)
         old = read_roster(roster_csv, ds.config.tz, set(ds.config.activities))
+        ds = ds.with_holidays_for_week(week_of(old, str(roster_csv)))
         try:
             s = parse_datetime(start, ds.config.tz)
             e = parse_datetime(end, ds.config.tz)

@@ -51,6 +51,7 @@ def map_(
         blocks = read_roster(roster, ds.config.tz, set(ds.config.activities))
         blocks.attrs["source"] = str(roster)
         monday = roster_monday(blocks, week)
+        ds = ds.with_holidays_for_week(monday)
         held = roster_weeks(blocks)
         if week_label(monday) not in held:
             raise InputError(

@@ -100,6 +100,7 @@ def report(
     from planner.dataset import load_dataset
     from planner.errors import InputError
     from planner.report import FORMATS, build_figures, load_sources, write_report
+    from planner.timeutil import parse_period
 
     with user_errors():
         kind = (fmt or out.suffix.lstrip(".")).lower()
@@ -114,6 +115,10 @@ def report(
         if out.is_dir():
             raise InputError(out, "is a folder; expected a file name for --out")
         ds = load_dataset(data_dir)
+        try:  # public holidays of the period (a bad period is reported by load_sources)
+            ds = ds.with_holidays(*parse_period(period))
+        except ValueError:
+            pass
         planned, real = load_sources(ds, period, roster, realized, store, names=internal)
         figures = build_figures(ds, period, planned, real, gemeenten=gemeente, internal=internal, lang=lang)
         write_report(figures, kind, out)

@@ -179,8 +179,12 @@ def grid_table(plan: Any, days: list[dt.date], absences: Any, width: int, *, nam
 
 def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = True,
                holidays: dict[dt.date, str] | None = None) -> None:
-    """The grid, the status line, unmet demand and the penalties, in the terminal (readable from 80 columns)."""
-    holidays = holidays or {}
+    """The grid, the status line, unmet demand and the penalties, in the terminal (readable from 80 columns).
+
+    ``holidays`` (default: the plan's own) are marked in the grid's day headers and listed under it."""
+    if holidays is None:
+        holidays = {dt.date.fromisoformat(h["date"]): str(h["name"])
+                    for h in (getattr(plan, "holidays", None) or {}).get("days", [])}
     if len(plan.results) > 1:
         _team_table(plan)
     if plan.has_roster and len(plan.officers) <= GRID_MAX_OFFICERS:
@@ -318,7 +322,7 @@ def roster(
         monday = week_option(week)
         solver_options(time_limit, workers, seed, processes)
         out_dir = out_folder(out, data_dir)
-        ds = load_dataset(data_dir)
+        ds = load_dataset(data_dir).with_holidays_for_week(monday)
         check_out_dir(out_dir)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         archive_previous(out_dir, monday, stamp)

@@ -61,7 +61,7 @@ def whatif(
         solver_options(time_limit, workers, None)
         out_dir = out_folder(out, data_dir)
         _check_out(out_dir)
-        ds = load_dataset(data_dir)
+        ds = load_dataset(data_dir).with_holidays_for_week(monday)
         scs = [load_scenario(p) for p in scenarios]
         with console.status("solving base and scenarios …"):
             runs = run_scenarios(ds, scs, monday, time_limit_s=time_limit, workers=workers,
@@ -149,7 +149,7 @@ def sweep(
             raise InputError(None, "expected a positive deterministic time budget", column="--budget")
         out_dir = out_folder(out, data_dir)
         _check_out(out_dir)
-        ds = load_dataset(data_dir)
+        ds = load_dataset(data_dir).with_holidays_for_week(monday)
         try:
             # SIGTERM stops the sweep as Ctrl-C does: the Dask cluster is closed, nothing is written.
             with stop_signals_raise(), Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
@@ -202,7 +202,7 @@ def staffing(
 
     with user_errors():
         monday = _week(week)
-        ds = load_dataset(data_dir)
+        ds = load_dataset(data_dir).with_holidays_for_week(monday)
         res = staffing_search(ds, gemeente, monday, target_unmet=target_unmet, contract_hours=contract_hours,
                               max_extra=max_extra, time_limit_s=time_limit, workers=workers,
                               on_level=lambda r: console.print(

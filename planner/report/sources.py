@@ -103,6 +103,9 @@ def officer_facts(ds: Dataset, weeks: dict[str, set[str] | None]) -> pd.DataFram
     from planner.timeutil import parse_week
 
     rows = []
+    mondays = [parse_week(w) for w in weeks]
+    if mondays:  # leave includes the public holidays of these weeks (mode day_off)
+        ds = ds.with_holidays(min(mondays), max(mondays) + dt.timedelta(days=7))
     for week, ids in weeks.items():
         monday = parse_week(week)
         for o in ds.officers.to_dict("records"):
