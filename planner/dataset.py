@@ -81,7 +81,8 @@ class Dataset:
     def with_holidays(self, first: dt.date, end: dt.date, demand_first: dt.date | None = None) -> Dataset:
         """The data as it holds from ``first`` up to ``end`` with public holidays applied (``planner.holidays``):
         day-off absences, and from ``demand_first`` (default ``first``) the holiday demand rule. Call it on the
-        loaded data with every week a command reads; a second call replaces the first span."""
+        loaded data (not on a team's part) with every week a command reads; a second call replaces the first
+        span."""
         from planner.holidays import apply_holidays
 
         return apply_holidays(self, first, end, demand_first)
@@ -136,7 +137,7 @@ class Dataset:
             files=self.files,
             holiday_days=self.holiday_days,
             holiday_span=self.holiday_span,
-            base=self.base.subset_team(team) if self.base is not None else None,
+            base=None,  # a team's part is not re-applied (see with_holidays): subsetting the base too cost 2x
         )
 
 

@@ -126,6 +126,8 @@ def apply_holidays(ds: Dataset, first: dt.date, end: dt.date, demand_first: dt.d
     """``ds`` as it holds from ``first`` up to ``end``: holiday absences (mode day_off) on those dates and the
     holiday demand rule on the dates from ``demand_first`` (default ``first``) up to ``end``. Always starts from
     the data as read, so calling it again with another span replaces the earlier one."""
+    if ds.base is None and ds.holiday_span is not None:
+        raise ValueError("holidays are already applied to this part of the data; apply them to the loaded data")
     base = ds.base if ds.base is not None else ds
     cfg = base.config
     days = holiday_dates(cfg, first, end)

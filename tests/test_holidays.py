@@ -182,3 +182,16 @@ def test_demo_week_3_has_no_holidays(tmp_path):
     out = tmp_path / "w03"
     assert invoke(["roster", DEMO, "--week", "2027-W03", "--out", out, "--workers", "1", "-q"]).exit_code == 0
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["holidays"]["days"] == []
+
+
+def test_holidays_are_applied_once_to_the_loaded_data(tmp_path):
+    """A second call replaces the span (from the data as read); a team's part cannot apply them again (its
+    Koningsdag rows would count twice)."""
+    data = write_data(tmp_path / "d", {"demand.csv": DEMAND, "planner.toml": '[holidays]\nmode = "working_day"\n'})
+    ds = load_dataset(data)
+    once = ds.with_holidays(dt.date(2027, 4, 19), dt.date(2027, 5, 3))
+    again = once.with_holidays(dt.date(2027, 4, 19), dt.date(2027, 5, 3))
+    assert _applying(again, KONINGSDAG) == _applying(once, KONINGSDAG)
+    assert len(again.demand) == len(once.demand)
+    with pytest.raises(ValueError, match="already applied"):
+        once.subset_team(once.teams[0]).with_holidays(dt.date(2027, 4, 19), dt.date(2027, 5, 3))
