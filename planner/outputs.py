@@ -87,6 +87,7 @@ def summary_dict(plan: Any) -> dict[str, Any]:
         "penalties": [p.__dict__ | {"amount": _num(p.amount), "cost": _num(p.cost)} for p in plan.penalties],
         "inputs": plan.inputs,
         "history": plan.history_files,
+        "holidays": getattr(plan, "holidays", {}),
         "parameters": plan.params,
     }
 
