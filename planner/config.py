@@ -140,6 +140,13 @@ class SolverSettings:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    """Municipal outputs: a figure about fewer than ``min_group_size`` wijkagenten is combined or withheld."""
+
+    min_group_size: int = 3
+
+
+@dataclass(frozen=True)
 class Files:
     """Where the wijken come from, when not found by name; the CRS of a file that has none."""
 
@@ -172,6 +179,7 @@ class Config:
     weights: Weights = field(default_factory=Weights)
     solver: SolverSettings = field(default_factory=SolverSettings)
     files: Files = field(default_factory=Files)
+    privacy: Privacy = field(default_factory=Privacy)
     source: str | None = None
 
     @property
@@ -213,7 +221,8 @@ MAX_WEIGHT = 1e6
 _RULE_MAX = {"float": 168, "int": 1000}  # hours within a week; counts
 _RULES_AT_LEAST_1 = {"night_series_length", "max_consecutive_shifts_with_night"}
 
-_TOP_KEYS = {"team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver"}
+_TOP_KEYS = {"team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver", "privacy"}
+MAX_GROUP_SIZE = 1000
 
 
 def load_config(path: Path) -> Config:
@@ -337,6 +346,10 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
                 f"{rules.max_shift_hours:g} h",
                 column="shifts",
             )
+    privacy = _dataclass_table(raw, "privacy", Privacy, path)
+    if not 1 <= privacy.min_group_size <= MAX_GROUP_SIZE:
+        raise ConfigError(path, f"expected a whole number of officers from 1 to {MAX_GROUP_SIZE}",
+                          column="privacy.min_group_size")
     return Config(
         team_name=name,
         timezone=tzname,
@@ -348,6 +361,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         weights=weights,
         solver=solver,
         files=files,
+        privacy=privacy,
         source=str(path) if path else None,
     )
 

@@ -244,7 +244,71 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
     out["gemeente_per_5000"] = out["gemeente_code"].map(gm_rate).astype("float64")
     out.attrs["week"] = week_label(monday)
     out.attrs["monday"] = monday
-    return out[FIGURE_COLUMNS]
+    out = out[FIGURE_COLUMNS]
+    out.attrs["officer_share"] = share
+    return out
+
+
+#: Figures about the officers' hours: combined or withheld for small groups on a municipal map.
+GROUPED_COLUMNS = [
+    "own_share_mean",
+    "own_share_min",
+    "presence_h",
+    "demand_h",
+    "coverage",
+    "presence_ratio",
+    *[f"{k}_{p}" for p in DAY_PARTS for k in ("presence_h", "demand_h", "met_h", "coverage")],
+    "unmet_h",
+]
+
+
+def group_figures(fig: pd.DataFrame, groups: dict[str, Any]) -> pd.DataFrame:
+    """``wijk_figures`` with the minimum group size applied (``planner.privacy``).
+
+    A wijk shown alone keeps its figures. A wijk in a pool gets the pool's figures: hours summed over the
+    pool's wijken, coverage from those sums, own-wijk shares over the pool's distinct officers. A withheld wijk
+    gets NaN. Inhabitants, head counts and officers per 5,000 stay per wijk. Adds ``group_key``, ``group_kind``,
+    ``group_officers`` (distinct officers of the group) and ``group_wijken`` (wijk codes of the group).
+    """
+    from planner.privacy import ALONE, WITHHELD
+
+    out = fig.copy()
+    out.attrs = dict(fig.attrs)
+    share: dict[str, float] = fig.attrs.get("officer_share", {})
+    codes = list(out["wijk_code"])
+    key_of = [groups[c].key if c in groups else c for c in codes]
+    kind_of = [groups[c].kind if c in groups else ALONE for c in codes]
+    out["group_key"] = key_of
+    out["group_kind"] = kind_of
+    out["group_officers"] = [len(groups[c].officers) if c in groups else len(o) for c, o in
+                             zip(codes, out["officer_ids"], strict=True)]
+    members: dict[str, list[int]] = {}
+    for i, (k, kind) in enumerate(zip(key_of, kind_of, strict=True)):
+        if kind != ALONE:
+            members.setdefault(k, []).append(i)
+    out["group_wijken"] = [tuple(codes[j] for j in members.get(k, [i])) for i, k in enumerate(key_of)]
+    sums = [c for c in GROUPED_COLUMNS if c.startswith(("presence_h", "demand_h", "met_h", "unmet_h"))]
+    for rows in members.values():
+        kind = kind_of[rows[0]]
+        if kind == WITHHELD:
+            out.loc[rows, GROUPED_COLUMNS] = np.nan
+            out.loc[rows, "own_share_min_officer"] = ""
+            continue
+        total = out.loc[rows, sums].sum()
+        values: dict[str, float] = {c: float(total[c]) for c in sums}
+        for part in DAY_PARTS:
+            d = values[f"demand_h_{part}"]
+            values[f"coverage_{part}"] = values[f"met_h_{part}"] / d if d > 0 else float("nan")
+        d = values["demand_h"]
+        values["coverage"] = (d - values["unmet_h"]) / d if d > 0 else float("nan")
+        values["presence_ratio"] = values["presence_h"] / d if d > 0 else float("nan")
+        shares = [share[o] for o in groups[codes[rows[0]]].officers if o in share and not np.isnan(share[o])]
+        values["own_share_mean"] = float(np.mean(shares)) if shares else float("nan")
+        values["own_share_min"] = float(min(shares)) if shares else float("nan")
+        for c, v in values.items():
+            out.loc[rows, c] = v
+        out.loc[rows, "own_share_min_officer"] = ""
+    return out
 
 
 def _week_blocks(roster: pd.DataFrame, monday: dt.date) -> list[dict[str, Any]]:
