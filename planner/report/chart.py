@@ -6,6 +6,7 @@ import io
 import math
 from typing import Any
 
+from planner.pages import figure_text_rc
 from planner.report import texts as T
 
 #: More gemeenten than this and the chart draws only the line of all chosen gemeenten together.
@@ -25,13 +26,13 @@ def trend_svg(figures: Any) -> str:
     if len(codes) > MAX_LINES:
         codes = [c for c in codes if c == "*"] or codes[:MAX_LINES]
     weeks = figures.weeks
-    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "planner-report", "font.size": 9}):
+    with figure_text_rc(), plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "planner-report", "font.size": 9}):
         fig, ax = plt.subplots(figsize=(7.2, 3.2), dpi=100)
         try:
             colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
             for i, code in enumerate(codes):
                 mine = {r["week"]: r for r in rows if r["gemeente_code"] == code}
-                name = next(iter(mine.values()))["gemeente_naam"] if mine else code
+                name = (next(iter(mine.values()))["gemeente_naam"] if mine else "") or code
                 for basis, style in (("planned", "--"), ("realized", "-")):
                     ys = [_pct(mine.get(w, {}).get(f"share_{basis}")) for w in weeks]
                     if all(math.isnan(y) for y in ys):
