@@ -11,7 +11,7 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from planner.cli._app import app, console, err_console, user_errors
+from planner.cli._app import app, console, err_console, literal, user_errors
 
 
 def _progress_table(points: list[tuple[float, float, float]]) -> Table:
@@ -40,8 +40,8 @@ def _team_table(plan: Any) -> None:
         pres = float(u.loc[u["kind"] == "presence", "unmet_h"].sum()) if len(u) else 0.0
         team = float(u.loc[u["kind"] != "presence", "unmet_h"].sum()) if len(u) else 0.0
         t.add_row(
-            str(r.team).replace("[", r"\["),
-            r.status,
+            literal(r.team),
+            literal(r.status),
             f"{r.gap:.2%}" if r.gap is not None else "-",
             f"{r.runtime_s:.1f}",
             str(len(r.officers)),
@@ -67,16 +67,16 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
                 str(c), justify="right" if c in ("planned h", "available h", "own-wijk h", "share") else "left"
             )
         for rec in g.to_dict("records"):
-            cells = []
+            cells: list[Any] = []
             for c in cols:
                 v = rec[c]
                 if c == "share":
                     style = "red" if v is not None and v < plan.norm_share else "green"
-                    cells.append(f"[{style}]{v:.0%}[/]" if v is not None else "-")
+                    cells.append(literal(f"{v:.0%}", style) if v is not None else literal("-"))
                 elif isinstance(v, float):
-                    cells.append(f"{v:.1f}")
+                    cells.append(literal(f"{v:.1f}"))
                 else:
-                    cells.append(str(v).replace("[", r"\["))
+                    cells.append(literal(v))
             t.add_row(*cells)
         console.print(t)
     line = f"status: {plan.status}"

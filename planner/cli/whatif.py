@@ -8,11 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, user_errors
-
-
-def _esc(text: Any) -> str:
-    return str(text).replace("[", r"\[")
+from planner.cli._app import app, console, literal, user_errors
 
 
 def _week(week: str) -> Any:
@@ -57,23 +53,24 @@ def whatif(
         scs = [load_scenario(p) for p in scenarios]
         with console.status("solving base and scenarios …"):
             runs = run_scenarios(ds, scs, monday, time_limit_s=time_limit, workers=workers,
-                                 on_done=lambda r: console.print(f"solved {_esc(r.name)}: {r.status}"))
+                                 on_done=lambda r: console.print(f"solved {r.name}: {r.status}"))
         table = kpi_table(runs)
         written = write_whatif(runs, out, monday, data_dir, maps=maps)
     t = Table(title=f"What-if {week}")
     t.add_column("KPI")
     for name in table["scenario"]:
-        t.add_column(_esc(name), justify="right")
+        t.add_column(literal(name), justify="right")
     recs = table.to_dict("records")
-    t.add_row("status", *[_esc(r["status"]) for r in recs])
+    t.add_row("status", *[literal(r["status"]) for r in recs])
     for key, (label, _u, _d) in KPI_COLUMNS.items():
         cells = []
         for i, r in enumerate(recs):
-            text = fmt(key, r[key])
+            text = literal(fmt(key, r[key]))
             if i:
                 d = fmt_diff(key, r[key], recs[0][key])
                 colour = {1: "green", -1: "red"}.get(better(key, r[key], recs[0][key]), "dim")
-                text += f" [{colour}]({d})[/]" if d else ""
+                if d:
+                    text.append(f" ({d})", style=colour)
             cells.append(text)
         t.add_row(label, *cells)
     console.print(t)
@@ -175,11 +172,11 @@ def staffing(
                               on_level=lambda r: console.print(
                                   f"{r['officers']} officers: {'passes' if r['passes'] else 'fails'} "
                                   f"({r['status']})", markup=False))
-    t = Table(title=f"Staffing {_esc(gemeente)} {week} (target unmet ≤ {target_unmet:.0%})")
+    t = Table(title=f"Staffing {gemeente} {week} (target unmet ≤ {target_unmet:.0%})")
     for c in ("officers", "passes", "status", "below norm", "unmet wijk h", "of wanted", "unmet team h"):
         t.add_column(c, justify="right")
     for r in res.curve.to_dict("records"):
-        t.add_row(str(r["officers"]), "yes" if r["passes"] else "no", _esc(r["status"]),
+        t.add_row(str(r["officers"]), "yes" if r["passes"] else "no", literal(r["status"]),
                   str(r.get("gm_below_norm", "–")), f"{r.get('gm_unmet_wijk_h', float('nan')):.1f}",
                   f"{r.get('gm_unmet_share', float('nan')):.1%}", f"{r.get('unmet_team_h', float('nan')):.1f}")
     console.print(t)
