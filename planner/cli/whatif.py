@@ -95,18 +95,17 @@ def sweep(
     time_limit: float = typer.Option(None, "--time-limit", help="Deterministic time budget per sample in "
                                      "CP-SAT deterministic seconds (default 0.3, about 1 s of wall time on one "
                                      "core for the demo); the same budget gives the same answer anywhere."),
-    out: Path = typer.Option(Path("sweep"), "--out", "-o", help="Folder for samples.csv, summary.csv, sweep.json."),
+    out: Path = typer.Option(Path("sweep"), "--out", "-o", help="Folder for samples.csv, summary.csv, wijk_risk.csv, "
+                             "sweep.json and sweep.html."),
 ) -> None:
-    """Monte Carlo over sickness: KPI distribution (P5/P50/P95) and the chance that every officer keeps the norm."""
-    import json
-
+    """Monte Carlo over sickness: what absences cost (unmet hours, wijken without their wijkagent, infeasible
+    weeks) as distributions over the samples, with plots in sweep.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from planner.atomic import write_text
     from planner.dataset import load_dataset
     from planner.errors import InputError
-    from planner.whatif.kpi import fmt
-    from planner.whatif.report import kpi_csv_text
+    from planner.whatif.kpi import fmt, wijk_risk
+    from planner.whatif.report import sweep_headline, write_sweep
     from planner.whatif.run import DEFAULT_SAMPLE_BUDGET, run_sweep
 
     with user_errors():
@@ -129,21 +128,20 @@ def sweep(
             result = run_sweep(ds, monday, rate=absence_rate, samples=samples, seed=seed, workers=workers,
                                scheduler=scheduler, time_limit_s=budget,
                                on_progress=lambda done, total: progress.update(task, completed=done))
-        write_text(out / "samples.csv", kpi_csv_text(result.samples))
-        write_text(out / "summary.csv", kpi_csv_text(result.summary))
-        write_text(out / "sweep.json", json.dumps(result.params, indent=2, default=str))
+        written = write_sweep(result, out, ds, week=week, data_dir=data_dir)
     t = Table(title=f"Sweep {week}: {samples} samples, absence rate {absence_rate:g}")
-    for c in ("KPI", "P5", "P50", "P95", "mean"):
+    for c in ("KPI", "P5", "P50", "P95", "mean", "max"):
         t.add_column(c, justify="left" if c == "KPI" else "right")
     for r in result.summary.to_dict("records"):
-        t.add_row(r["label"], *(fmt(r["kpi"], r[k]) for k in ("p5", "p50", "p95", "mean")))
+        t.add_row(r["label"], *(fmt(r["kpi"], r[k]) for k in ("p5", "p50", "p95", "mean", "max")))
     console.print(t)
-    st = result.samples["status"].value_counts().to_dict()
-    console.print(f"every officer keeps the norm in {result.params['p_norm_kept']:.1%} of samples; "
-                  f"statuses: {', '.join(f'{k} {v}' for k, v in st.items())}; "
-                  f"largest gap {result.samples['gap'].max():.1%}", markup=False)
-    for p in ("samples.csv", "summary.csv", "sweep.json"):
-        console.print(f"wrote {out / p}", markup=False, highlight=False)
+    for line in sweep_headline(result.samples, result.summary, wijk_risk(result.samples, ds)):
+        console.print(line)
+    gaps = result.samples["gap"].dropna()
+    if len(gaps):
+        console.print(f"largest gap {gaps.max():.1%}")
+    for p in written:
+        console.print(f"wrote {p}")
 
 
 @app.command("staffing")

@@ -249,16 +249,19 @@ class Sweep:
 
 
 def summarise(samples: pd.DataFrame) -> pd.DataFrame:
-    """P5, P50, P95 and mean of every KPI over the samples that have a roster."""
+    """Distribution of every KPI over the samples that have a roster: P5, P25, P50, P75, P95, mean and max, and
+    how many samples it is taken over (``samples``)."""
     ok = samples[samples["status"].isin(["optimal", "feasible"])]
     rows = []
     for key, (label, _unit, _dir) in KPI_COLUMNS.items():
-        vals = pd.to_numeric(ok[key], errors="coerce").dropna()
-        rows.append({"kpi": key, "label": label,
-                     "p5": float(np.percentile(vals, 5)) if len(vals) else math.nan,
-                     "p50": float(np.percentile(vals, 50)) if len(vals) else math.nan,
-                     "p95": float(np.percentile(vals, 95)) if len(vals) else math.nan,
-                     "mean": float(vals.mean()) if len(vals) else math.nan})
+        vals = pd.to_numeric(ok[key], errors="coerce").dropna() if key in ok else pd.Series(dtype="float64")
+        row: dict[str, Any] = {"kpi": key, "label": label}
+        for q in (5, 25, 50, 75, 95):
+            row[f"p{q}"] = float(np.percentile(vals, q)) if len(vals) else math.nan
+        row["mean"] = float(vals.mean()) if len(vals) else math.nan
+        row["max"] = float(vals.max()) if len(vals) else math.nan
+        row["samples"] = int(len(vals))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
