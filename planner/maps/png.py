@@ -53,7 +53,7 @@ def write_pngs(
     for layer in LAYERS:
         figure = layer_figure(geoms_rd, fig, gemeenten, layer, values[layer.key], title=title)
         target = out_html.with_name(f"{out_html.stem}-{layer.key}.png")
-        with atomic_path(target) as tmp:
+        with atomic_path(target) as tmp, figure_text_rc():
             figure.savefig(tmp, format="png", bbox_inches="tight")
         written.append(target)
     return written

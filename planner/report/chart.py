@@ -38,7 +38,7 @@ def trend_svg(figures: Any) -> str:
                     if all(math.isnan(y) for y in ys):
                         continue
                     ax.plot(range(len(weeks)), ys, style, marker="o", markersize=3, color=colors[i % len(colors)],
-                            label=f"{name} ({T.title(basis, lang)})")
+                            label=f"{_short(name)} ({T.title(basis, lang)})")
             ax.axhline(figures.norm_share * 100, color="#b00020", linewidth=1, linestyle=":",
                        label=f"{T.title('norm', lang)} {T.fmt(figures.norm_share, 'share', lang)}")
             step = max(1, len(weeks) // 13)
@@ -54,6 +54,15 @@ def trend_svg(figures: Any) -> str:
         finally:
             plt.close(fig)
     return buf.getvalue()
+
+
+#: Legend labels longer than this are cut (the tables beside the chart carry the full names).
+LABEL_CHARS = 32
+
+
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 def _pct(value: Any) -> float:

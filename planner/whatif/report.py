@@ -135,11 +135,15 @@ def sweep_headline(samples: pd.DataFrame, summary: pd.DataFrame, risk: pd.DataFr
 
 
 def _data_uri(figure: Any, fmt: str) -> str:
+    import matplotlib
+
     buf = io.BytesIO()
-    if fmt == "svg":
-        figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    figure.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
+    with figure_text_rc():
+        if fmt == "svg":
+            with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "planner-sweep"}):
+                figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+            return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+        figure.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 

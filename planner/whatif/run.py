@@ -299,8 +299,10 @@ def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: 
     if scheduler:
         client = Client(scheduler, timeout="10s")
     else:
+        # No dashboard, and the scheduler's HTTP server on a free port: its default 8787 may be taken (a second
+        # sweep, another program), and Dask then warns instead of starting.
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=50)
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=50)
         client = Client(cluster)
     rows = []
     try:
