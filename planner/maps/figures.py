@@ -268,7 +268,8 @@ def group_figures(fig: pd.DataFrame, groups: dict[str, Any]) -> pd.DataFrame:
     A wijk shown alone keeps its figures. A wijk in a pool gets the pool's figures: hours summed over the
     pool's wijken, coverage from those sums, own-wijk shares over the pool's distinct officers. A withheld wijk
     gets NaN. Inhabitants, head counts and officers per 5,000 stay per wijk. Adds ``group_key``, ``group_kind``,
-    ``group_officers`` (distinct officers of the group) and ``group_wijken`` (wijk codes of the group).
+    ``group_officers`` (distinct officers of the group), ``group_wijken`` (how many wijken it adds up) and
+    ``group_gemeenten`` (how many gemeenten, for a pool of gemeenten).
     """
     from planner.privacy import ALONE, WITHHELD
 
@@ -286,28 +287,46 @@ def group_figures(fig: pd.DataFrame, groups: dict[str, Any]) -> pd.DataFrame:
     for i, (k, kind) in enumerate(zip(key_of, kind_of, strict=True)):
         if kind != ALONE:
             members.setdefault(k, []).append(i)
-    out["group_wijken"] = [tuple(codes[j] for j in members.get(k, [i])) for i, k in enumerate(key_of)]
+    out["group_wijken"] = [len(members.get(k, [i])) for i, k in enumerate(key_of)]
+    out["group_gemeenten"] = [len(groups[c].members) if c in groups and not groups[c].members[0].startswith("WK")
+                              else 1 for c in codes]
     sums = [c for c in GROUPED_COLUMNS if c.startswith(("presence_h", "demand_h", "met_h", "unmet_h"))]
-    for rows in members.values():
-        kind = kind_of[rows[0]]
-        if kind == WITHHELD:
-            out.loc[rows, GROUPED_COLUMNS] = np.nan
-            out.loc[rows, "own_share_min_officer"] = ""
-            continue
-        total = out.loc[rows, sums].sum()
-        values: dict[str, float] = {c: float(total[c]) for c in sums}
+    keys = list(members)
+    if not keys:
+        return out
+    # Column arithmetic over all groups at once (a national map has a few thousand wijken in pools).
+    gid = np.full(len(codes), -1)
+    for g, k in enumerate(keys):
+        gid[members[k]] = g
+    rows = np.flatnonzero(gid >= 0)
+    withheld = np.array([kind_of[members[k][0]] == WITHHELD for k in keys])
+    values: dict[str, np.ndarray] = {}
+    for c in sums:
+        total = np.zeros(len(keys))
+        np.add.at(total, gid[rows], out[c].to_numpy(dtype="float64")[rows])
+        values[c] = total
+    with np.errstate(divide="ignore", invalid="ignore"):
         for part in DAY_PARTS:
             d = values[f"demand_h_{part}"]
-            values[f"coverage_{part}"] = values[f"met_h_{part}"] / d if d > 0 else float("nan")
+            values[f"coverage_{part}"] = np.where(d > 0, values[f"met_h_{part}"] / d, np.nan)
         d = values["demand_h"]
-        values["coverage"] = (d - values["unmet_h"]) / d if d > 0 else float("nan")
-        values["presence_ratio"] = values["presence_h"] / d if d > 0 else float("nan")
-        shares = [share[o] for o in groups[codes[rows[0]]].officers if o in share and not np.isnan(share[o])]
-        values["own_share_mean"] = float(np.mean(shares)) if shares else float("nan")
-        values["own_share_min"] = float(min(shares)) if shares else float("nan")
-        for c, v in values.items():
-            out.loc[rows, c] = v
-        out.loc[rows, "own_share_min_officer"] = ""
+        values["coverage"] = np.where(d > 0, (d - values["unmet_h"]) / d, np.nan)
+        values["presence_ratio"] = np.where(d > 0, values["presence_h"] / d, np.nan)
+    means, lows = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
+    for g, k in enumerate(keys):
+        shares = [share[o] for o in groups[codes[members[k][0]]].officers if o in share and not np.isnan(share[o])]
+        if shares:
+            means[g], lows[g] = float(np.mean(shares)), float(min(shares))
+    values["own_share_mean"], values["own_share_min"] = means, lows
+    for c in GROUPED_COLUMNS:
+        col = out[c].to_numpy(dtype="float64", copy=True)
+        v = values[c].copy()
+        v[withheld] = np.nan
+        col[rows] = v[gid[rows]]
+        out[c] = col
+    officer = out["own_share_min_officer"].to_numpy(dtype=object, copy=True)
+    officer[rows] = ""
+    out["own_share_min_officer"] = officer
     return out
 
 

@@ -221,9 +221,12 @@ def _tooltip_head(rec: dict[str, Any], show_names: bool, k: int) -> Markup:
     team = fragment("<br>basisteam: {}", rec["team"]) if rec["team"] else Markup("")
     group = Markup("")
     if rec.get("group_kind") == "pooled":
+        what = (f"overige gemeenten ({rec['group_gemeenten']} gemeenten, {rec['group_wijken']} wijken)"
+                if rec["group_gemeenten"] > 1 else f"overige wijken van de gemeente ({rec['group_wijken']} wijken)")
         group = fragment(
-            "<br><i>cijfers van de groep {} ({} wijkagenten): minder dan {} wijkagenten worden samengevoegd</i>",
-            rec["group_key"], rec["group_officers"], k,
+            "<br><i>cijfers van de groep {} met {} wijkagenten: groepen van minder dan {} wijkagenten worden "
+            "samengevoegd</i>",
+            what, rec["group_officers"], k,
         )
     elif rec.get("group_kind") == "withheld":
         group = fragment("<br><i>geen cijfers: minder dan {} wijkagenten in het hele gebied</i>", k)
