@@ -172,7 +172,8 @@ def build_map(
             name, code = code, ""
         chars = max(len(name), int(len(code) * 0.85))
         labels.append({"name": name, "code": code, "lat": pt["lat"], "lon": pt["lon"],
-                       "min_zoom": label_min_zoom(pt["width_m"], pt["height_m"], pt["lat"], chars)})
+                       "min_zoom": label_min_zoom(pt["width_m"], pt["height_m"], pt["lat"], chars),
+                       "room": round(pt["width_m"] * pt["height_m"])})
 
     team = ds.config.team_name
     title = f"Wijkdekking {week_text}" + (f" · {team}" if team else "")
