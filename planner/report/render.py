@@ -181,10 +181,11 @@ def _sheet_name(text: str) -> str:
 
 
 #: Characters that can start Markdown (CommonMark + GitHub) markup anywhere in a line: links and images ``[ ] !``,
-#: autolinks and HTML ``< > :``, e-mail autolinks ``@``, entities ``&``, emphasis ``* _ ~``, code `````, math ``$``,
+#: autolinks and HTML ``< >``, e-mail autolinks ``@``, entities ``&``, emphasis ``* _ ~``, code `````, math ``$``,
 #: table cells ``|``, headings ``#`` and the escape character itself.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&:@#$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&@#$])")
 _MD_WWW = re.compile(r"(?i)\b(www)\.")
+_MD_SCHEME = re.compile(r"(?i)\b(mailto):|:(?=//)")  # the colon of "http://", "ftp://", "mailto:"
 _MD_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
@@ -193,10 +194,11 @@ def _md(text: str) -> str:
 
     The characters that can open markup are backslash-escaped (CommonMark allows it for every ASCII punctuation
     character), so no value becomes a link ``[x](…)``, an image ``![x](…)``, an autolink ``<…>``, HTML,
-    emphasis or a new table cell; ``http://`` and ``www.`` are broken up by an escape, so GitHub's bare-URL
-    autolinks do not fire either. Line breaks become spaces.
+    emphasis or a new table cell; the colon of ``http://`` or ``mailto:`` and the dot of ``www.`` are escaped,
+    so GitHub's bare-URL autolinks do not fire either. Line breaks become spaces.
     """
     text = _MD_SPECIAL.sub(r"\\\1", _MD_BREAKS.sub(" ", str(text)))
+    text = _MD_SCHEME.sub(lambda m: (m.group(1) or "") + "\\:", text)
     return _MD_WWW.sub(r"\1\\.", text)
 
 
