@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -107,15 +106,3 @@ def label_min_zoom(width_m: float, height_m: float, lat: float, chars: int) -> f
     zooms = [math.log2(need_w * m_per_px0 / max(width_m, 1e-6)), math.log2(LABEL_HEIGHT_PX * m_per_px0 /
                                                                           max(height_m, 1e-6))]
     return math.ceil(max(zooms) * 4) / 4
-
-
-def script_json(value: Any) -> str:
-    """JSON safe to place inside a ``<script>`` element: ``<``, ``>`` and ``&`` become unicode escapes."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
