@@ -158,6 +158,13 @@ class HolidaySettings:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    """Municipal outputs: a figure about fewer than ``min_group_size`` wijkagenten is combined or withheld."""
+
+    min_group_size: int = 3
+
+
+@dataclass(frozen=True)
 class Files:
     """Where the wijken come from, when not found by name; the CRS of a file that has none."""
 
@@ -191,6 +198,7 @@ class Config:
     solver: SolverSettings = field(default_factory=SolverSettings)
     files: Files = field(default_factory=Files)
     holidays: HolidaySettings = field(default_factory=HolidaySettings)
+    privacy: Privacy = field(default_factory=Privacy)
     source: str | None = None
 
     @property
@@ -213,7 +221,7 @@ class Config:
 
     def absence_kind(self, reason: str) -> tuple[str, str | None]:
         """('unavailable', None) or ('work', activity) for an absence reason; KeyError if unknown."""
-        key = reason.strip().lower()
+        key = reason_key(reason)
         if key in self.absences.unavailable:
             return "unavailable", None
         if key in self.absences.work:
@@ -224,6 +232,13 @@ class Config:
         return dataclasses.replace(self, **changes)
 
 
+def reason_key(reason: str) -> str:
+    """An absence reason as it is matched: case and surrounding spaces ignored, and every line ending as ``\n``,
+    as CSV fields are read (``planner.tables.normalise_newlines``), so a reason with a line break in planner.toml
+    matches the same reason in absences.csv."""
+    return reason.replace("\r\n", "\n").replace("\r", "\n").strip().lower()
+
+
 #: Sanity bounds: values beyond them are typing errors and would overflow the solver's integer model.
 MAX_TIME_LIMIT_S = 86_400
 MAX_WORKERS = 1024
@@ -232,7 +247,10 @@ MAX_WEIGHT = 1e6
 _RULE_MAX = {"float": 168, "int": 1000}  # hours within a week; counts
 _RULES_AT_LEAST_1 = {"night_series_length", "max_consecutive_shifts_with_night"}
 
-_TOP_KEYS = {"team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver", "holidays"}
+_TOP_KEYS = {
+    "team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver", "holidays", "privacy",
+}
+MAX_GROUP_SIZE = 1000
 
 
 def load_config(path: Path) -> Config:
@@ -293,7 +311,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         vals = ab_t["unavailable"]
         if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
             raise ConfigError(path, "expected a list of reasons", column="absences.unavailable")
-        absences = dataclasses.replace(absences, unavailable=tuple(v.strip().lower() for v in vals))
+        absences = dataclasses.replace(absences, unavailable=tuple(reason_key(v) for v in vals))
     if "work" in ab_t:
         w = ab_t["work"]
         if not isinstance(w, dict) or not all(isinstance(v, str) for v in w.values()):
@@ -305,7 +323,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
                     f"unknown activity '{act}'; expected one of {', '.join(activities)}",
                     column=f"absences.work.{reason}",
                 )
-        absences = dataclasses.replace(absences, work={k.strip().lower(): v for k, v in w.items()})
+        absences = dataclasses.replace(absences, work={reason_key(k): v for k, v in w.items()})
 
     rules = _dataclass_table(raw, "rules", Rules, path)
     norm = _dataclass_table(raw, "norm", Norm, path)
@@ -356,6 +374,10 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
                 f"{rules.max_shift_hours:g} h",
                 column="shifts",
             )
+    privacy = _dataclass_table(raw, "privacy", Privacy, path)
+    if not 1 <= privacy.min_group_size <= MAX_GROUP_SIZE:
+        raise ConfigError(path, f"expected a whole number of officers from 1 to {MAX_GROUP_SIZE}",
+                          column="privacy.min_group_size")
     return Config(
         team_name=name,
         timezone=tzname,
@@ -368,6 +390,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         solver=solver,
         files=files,
         holidays=_holidays(raw, path),
+        privacy=privacy,
         source=str(path) if path else None,
     )
 

@@ -21,6 +21,7 @@ from planner.timeutil import is_date_only, local, parse_date, parse_datetime, pa
 OFFICERS = "officers.csv"
 ABSENCES = "absences.csv"
 POPULATION = "population.csv"
+GEMEENTEN = "gemeenten.csv"
 DEMAND = "demand.csv"
 TEAM_DEMAND = "team_demand.csv"
 WISHES = "wishes.csv"
@@ -181,6 +182,9 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     if (root / POPULATION).exists():
         files[POPULATION] = _sha256(root / POPULATION)
         wijken = _apply_population(wijken, root / POPULATION)
+    if (root / GEMEENTEN).exists():
+        files[GEMEENTEN] = _sha256(root / GEMEENTEN)
+        wijken = _apply_gemeente_names(wijken, root / GEMEENTEN)
     opath = root / OFFICERS
     if not opath.exists():
         raise InputError(opath, "is missing; expected officer_id, name, wijk_code, contract_hours")
@@ -245,6 +249,30 @@ def _apply_population(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     out = wijken.copy()
     from_file = out["wijk_code"].map(pop)
     out["inwoners"] = from_file.where(out["wijk_code"].isin(list(pop)), out["inwoners"]).astype("float64")
+    return out
+
+
+def _apply_gemeente_names(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
+    """Gemeente names from gemeenten.csv (gemeente_code, gemeente_naam); they win over the wijken file's.
+
+    Codes the wijken file does not hold are ignored, so a national list of gemeenten can be used as it is.
+    """
+    import re
+
+    df = read_csv(path, ["gemeente_code", "gemeente_naam"])
+    names: dict[str, str] = {}
+    for r in df.to_dict("records"):
+        row, code, naam = int(r["_row"]), str(r["gemeente_code"]).strip().upper(), str(r["gemeente_naam"]).strip()
+        if not re.fullmatch(r"GM\d{4}", code):
+            raise InputError(path, f"'{r['gemeente_code']}' is not a CBS gemeente code; expected GM followed by 4 "
+                             "digits", row=row, column="gemeente_code")
+        if code in names:
+            raise CrossFileError(path, f"gemeente '{code}' appears twice", row=row, column="gemeente_code")
+        if not naam:
+            raise InputError(path, "is empty; expected the gemeente's name", row=row, column="gemeente_naam")
+        names[code] = naam
+    out = wijken.copy()
+    out["gemeente_naam"] = out["gemeente_code"].map(names).fillna(out["gemeente_naam"])
     return out
 
 

@@ -136,3 +136,28 @@ def test_planner_toml_is_data_not_code(tmp_path):
     assert "planner.toml: is not valid TOML" in result.output
     assert not marker.exists()
     assert Path(data / "planner.toml").is_file()
+
+
+def test_pages_are_the_one_way_into_html():
+    """Only planner/pages.py makes Jinja2 templates (from package files); nothing renders a string as a template,
+    uses Folium/branca (whose second render pass ran names as template code) or escapes HTML by hand, and
+    Markup() is only ever built from string literals."""
+    found = []
+    for path in sorted((REPO / "planner").rglob("*.py")):
+        if path.name == "pages.py" and path.parent.name == "planner":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(REPO)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                found += [f"{where} imports {n}" for n in names
+                          if n.split(".")[0] in ("jinja2", "folium", "branca", "markupsafe", "html")]
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                if name in ("from_string", "Template", "Environment"):
+                    found.append(f"{where} {name}()")
+                if name == "Markup" and not all(isinstance(a, ast.Constant) for a in node.args):
+                    found.append(f"{where} Markup() of a non-literal")
+    assert found == [], found

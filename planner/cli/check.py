@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, user_errors
+from planner.cli._app import app, console, literal, user_errors
 
 
 @app.command()
@@ -87,6 +87,6 @@ def check(
     ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for b in breaches:
-        table.add_row(b.rule, b.officer_id, b.when, f"{b.amount:g}", b.message.replace("[", r"\["))
+        table.add_row(literal(b.rule), literal(b.officer_id), literal(b.when), f"{b.amount:g}", literal(b.message))
     console.print(table)
     raise typer.Exit(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, user_errors
+from planner.cli._app import app, console, literal, user_errors
 
 
 @app.command()
@@ -27,5 +27,5 @@ def validate(
     table.add_column("item")
     table.add_column("value", justify="right")
     for k, v in rows:
-        table.add_row(k, v)
+        table.add_row(literal(k), literal(v))
     console.print(table)

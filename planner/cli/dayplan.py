@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, user_errors
+from planner.cli._app import app, console, literal, user_errors
 from planner.errors import OptionError
 
 
@@ -149,8 +149,8 @@ def cover(
         t.add_column(col)
     for c in cands[:top]:
         t.add_row(
-            c.officer_id,
-            c.name,
+            literal(c.officer_id),
+            literal(c.name),
             "yes" if c.own_wijk else "no",
             f"{c.hours_before:.1f}",
             f"{c.hours_after:.1f}",

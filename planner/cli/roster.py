@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from planner.cli._app import app, console, err_console, user_errors
+from planner.cli._app import PlainConsole, app, console, err_console, literal, user_errors
 
 
 def _progress_table(points: list[tuple[float, float, float]]) -> Table:
@@ -45,8 +44,8 @@ def _team_table(plan: Any) -> None:
         pres = float(u.loc[u["kind"] == "presence", "unmet_h"].sum()) if len(u) else 0.0
         team = float(u.loc[u["kind"] != "presence", "unmet_h"].sum()) if len(u) else 0.0
         t.add_row(
-            str(r.team).replace("[", r"\["),
-            r.status,
+            literal(r.team),
+            literal(r.status),
             f"{r.gap:.2%}" if r.gap is not None else "-",
             f"{r.runtime_s:.1f}",
             str(len(r.officers)),
@@ -83,8 +82,8 @@ def _day_cell(text: Any, compact: bool, legend: dict[str, str]) -> str:
 def _share_cell(value: Any, norm: float) -> Text:
     """The week's own-wijk share: red below the norm, green at or above it, '-' without available hours."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Text("-")
-    return Text(f"{value:.0%}", style="red" if value < norm else "green")
+        return literal("-")
+    return literal(f"{value:.0%}", "red" if value < norm else "green")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,7 +108,8 @@ _LAYOUTS = (
 
 def _grid_table(g: Any, plan: Any, days: list[dt.date], holidays: dict[dt.date, str], *, names: bool,
                 layout: _Layout) -> Table:
-    """The grid as a Rich table in one layout. User text (ids, names, codes) enters as Text only, never markup."""
+    """The grid as a Rich table in one layout. User text (ids, names, codes, absence reasons, holiday names) enters
+    through :func:`literal` only: never markup, control characters shown as escapes."""
     from rich import box
 
     compact = layout.compact
@@ -133,23 +133,23 @@ def _grid_table(g: Any, plan: Any, days: list[dt.date], holidays: dict[dt.date, 
     for _key, full, short in hour_cols:
         t.add_column(short if compact else full, justify="right", no_wrap=True)
     for rec in g.to_dict("records"):
-        cells: list[Any] = [Text(str(rec["officer"]))]
+        cells: list[Any] = [literal(rec["officer"])]
         if show_name:
-            cells.append(Text(str(rec["name"])))
+            cells.append(literal(rec["name"]))
         if show_wijk:
             w = rec["wijk"]
-            cells.append(Text(" ".join(w) if isinstance(w, tuple | list) else str(w).replace("|", " ")))
-        cells += [Text(_day_cell(rec[c], compact, legend)) for c in day_cols]
+            cells.append(literal(" ".join(w) if isinstance(w, tuple | list) else str(w).replace("|", " ")))
+        cells += [literal(_day_cell(rec[c], compact, legend)) for c in day_cols]
         for key, _full, _short in hour_cols:
             v = rec[key]
             if key == "share":
                 cells.append(_share_cell(v, plan.norm_share))
             else:
-                cells.append(Text("-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"))
+                cells.append(literal("-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"))
         t.add_row(*cells)
     if compact:
         used = "; ".join(f"{k} {v}" for k, v in sorted(legend.items()))
-        t.caption = Text("D8 = shift D, 8 h" + (f"; {used}" if used else ""))
+        t.caption = literal("D8 = shift D, 8 h" + (f"; {used}" if used else ""))
     return t
 
 
@@ -158,7 +158,7 @@ def _natural_width(table: Table) -> int:
     from rich.cells import cell_len
 
     buf = io.StringIO()
-    Console(file=buf, width=10_000, color_system=None, legacy_windows=False).print(table)
+    PlainConsole(file=buf, width=10_000, color_system=None, legacy_windows=False).print(table)
     return max((cell_len(line.rstrip()) for line in buf.getvalue().splitlines()), default=0)
 
 
@@ -191,7 +191,7 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
         console.print(grid_table(plan, days, absences, console.width, names=names, holidays=holidays))
     for d, name in sorted(holidays.items()):
         if d in days:
-            console.print(Text(f"* {d:%a %d %b}: {name} (holiday)"), highlight=False)
+            console.print(literal(f"* {d:%a %d %b}: {name} (holiday)"))
     line = f"status: {plan.status}"
     if plan.objective is not None:
         line += f"  objective {plan.objective:,.1f}  bound {plan.bound:,.1f}  gap {plan.gap:.2%}"

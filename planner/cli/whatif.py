@@ -8,11 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, err_console, user_errors
-
-
-def _esc(text: Any) -> str:
-    return str(text).replace("[", r"\[")
+from planner.cli._app import app, console, err_console, literal, user_errors
 
 
 def _week(week: str) -> Any:
@@ -65,23 +61,24 @@ def whatif(
         scs = [load_scenario(p) for p in scenarios]
         with console.status("solving base and scenarios …"):
             runs = run_scenarios(ds, scs, monday, time_limit_s=time_limit, workers=workers,
-                                 on_done=lambda r: console.print(f"solved {_esc(r.name)}: {r.status}"))
+                                 on_done=lambda r: console.print(f"solved {r.name}: {r.status}"))
         table = kpi_table(runs)
         written = write_whatif(runs, out_dir, monday, data_dir, maps=maps)
     t = Table(title=f"What-if {week}")
     t.add_column("KPI")
     for name in table["scenario"]:
-        t.add_column(_esc(name), justify="right")
+        t.add_column(literal(name), justify="right")
     recs = table.to_dict("records")
-    t.add_row("status", *[_esc(r["status"]) for r in recs])
+    t.add_row("status", *[literal(r["status"]) for r in recs])
     for key, (label, _u, _d) in KPI_COLUMNS.items():
         cells = []
         for i, r in enumerate(recs):
-            text = fmt(key, r[key])
+            text = literal(fmt(key, r[key]))
             if i:
                 d = fmt_diff(key, r[key], recs[0][key])
                 colour = {1: "green", -1: "red"}.get(better(key, r[key], recs[0][key]), "dim")
-                text += f" [{colour}]({d})[/]" if d else ""
+                if d:
+                    text.append(f" ({d})", style=colour)
             cells.append(text)
         t.add_row(label, *cells)
     console.print(t)
@@ -115,21 +112,19 @@ def sweep(
                                      "solve, as in every command (default 20 x budget + 5 s, a guard; a sample "
                                      "stopped by it is marked wall_stop)."),
     out: str = typer.Option("sweep", "--out", "-o", metavar="DIR", help="Folder for samples.csv, summary.csv, "
-                            "sweep.json (not the data folder or inside it)."),
+                            "wijk_risk.csv, sweep.json and sweep.html (not the data folder or inside it)."),
 ) -> None:
-    """Monte Carlo over sickness: KPI distribution (P5/P50/P95) and the chance that every officer keeps the norm."""
-    import json
-
+    """Monte Carlo over sickness: what absences cost (unmet hours, wijken without their wijkagent, infeasible
+    weeks) as distributions over the samples, with plots in sweep.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from planner.atomic import write_text
     from planner.cli._options import out_folder
     from planner.cli.roster import solver_options
     from planner.dataset import load_dataset
     from planner.errors import InputError
     from planner.interrupts import Interrupted, stop_signals_raise
-    from planner.whatif.kpi import fmt
-    from planner.whatif.report import kpi_csv_text
+    from planner.whatif.kpi import fmt, wijk_risk
+    from planner.whatif.report import sweep_headline, write_sweep
     from planner.whatif.run import DEFAULT_SAMPLE_BUDGET, run_sweep
 
     with user_errors():
@@ -161,21 +156,20 @@ def sweep(
         except Interrupted as exc:
             err_console.print(f"interrupted ({exc.name}): the sweep stopped; nothing was written", markup=False)
             raise typer.Exit(exc.exit_code) from None
-        write_text(out_dir / "samples.csv", kpi_csv_text(result.samples))
-        write_text(out_dir / "summary.csv", kpi_csv_text(result.summary))
-        write_text(out_dir / "sweep.json", json.dumps(result.params, indent=2, default=str))
+        written = write_sweep(result, out_dir, ds, week=week, data_dir=data_dir)
     t = Table(title=f"Sweep {week}: {samples} samples, absence rate {absence_rate:g}")
-    for c in ("KPI", "P5", "P50", "P95", "mean"):
+    for c in ("KPI", "P5", "P50", "P95", "mean", "max"):
         t.add_column(c, justify="left" if c == "KPI" else "right")
     for r in result.summary.to_dict("records"):
-        t.add_row(r["label"], *(fmt(r["kpi"], r[k]) for k in ("p5", "p50", "p95", "mean")))
+        t.add_row(r["label"], *(fmt(r["kpi"], r[k]) for k in ("p5", "p50", "p95", "mean", "max")))
     console.print(t)
-    st = result.samples["status"].value_counts().to_dict()
-    console.print(f"every officer keeps the norm in {result.params['p_norm_kept']:.1%} of samples; "
-                  f"statuses: {', '.join(f'{k} {v}' for k, v in st.items())}; "
-                  f"largest gap {result.samples['gap'].max():.1%}", markup=False)
-    for p in ("samples.csv", "summary.csv", "sweep.json"):
-        console.print(f"wrote {out_dir / p}", markup=False, highlight=False)
+    for line in sweep_headline(result.samples, result.summary, wijk_risk(result.samples, ds)):
+        console.print(line)
+    gaps = result.samples["gap"].dropna()
+    if len(gaps):
+        console.print(f"largest gap {gaps.max():.1%}")
+    for p in written:
+        console.print(f"wrote {p}")
 
 
 @app.command("staffing")
@@ -208,11 +202,11 @@ def staffing(
                               on_level=lambda r: console.print(
                                   f"{r['officers']} officers: {'passes' if r['passes'] else 'fails'} "
                                   f"({r['status']})", markup=False))
-    t = Table(title=f"Staffing {_esc(gemeente)} {week} (target unmet ≤ {target_unmet:.0%})")
+    t = Table(title=f"Staffing {gemeente} {week} (target unmet ≤ {target_unmet:.0%})")
     for c in ("officers", "passes", "status", "below norm", "unmet wijk h", "of wanted", "unmet team h"):
         t.add_column(c, justify="right")
     for r in res.curve.to_dict("records"):
-        t.add_row(str(r["officers"]), "yes" if r["passes"] else "no", _esc(r["status"]),
+        t.add_row(str(r["officers"]), "yes" if r["passes"] else "no", literal(r["status"]),
                   str(r.get("gm_below_norm", "–")), f"{r.get('gm_unmet_wijk_h', float('nan')):.1f}",
                   f"{r.get('gm_unmet_share', float('nan')):.1%}", f"{r.get('unmet_team_h', float('nan')):.1f}")
     console.print(t)

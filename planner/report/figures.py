@@ -92,6 +92,8 @@ class ReportFigures:
     tables: list[Table]
     #: (subject, basis, own minutes, available minutes) per gemeente (municipal) or officer (internal), exact.
     checked_shares: list[tuple[str, str, Fraction, Fraction]] = field(default_factory=list)
+    #: The minimum group size applied (1: none, as in the internal report).
+    min_group_size: int = 1
 
     def table(self, name: str) -> Table:
         for t in self.tables:
@@ -121,6 +123,7 @@ class ReportFigures:
             "reading_text": T.READINGS[self.reading][self.lang],
             "gemeenten": [{"gemeente_code": c, "gemeente_naam": n} for c, n in self.gemeenten],
             "sources": self.sources,
+            "min_group_size": self.min_group_size,
         }
 
 
@@ -170,7 +173,10 @@ def build_figures(
     ow = _officer_weeks(ds, officers, blocks, known, mondays, departed)
     presence, themes = _presence_and_themes(ds, blocks)
 
-    wijk_rows = ds.wijken[ds.wijken["gemeente_code"].isin(chosen_codes)]
+    k = 1 if internal else cfg.privacy.min_group_size
+    gm_display, wijk_display, withheld = _display_groups(ds, chosen, k, lang)
+    needed = {m for _, _, members in gm_display for m in members} | chosen_codes
+    wijk_rows = ds.wijken[ds.wijken["gemeente_code"].isin(needed)]
     wijk_team = ds.wijk_team()
     any_known = {b: {m for _, m in known[b]} for b in BASES}
     officers_of: dict[str, list[dict[str, Any]]] = {}
@@ -184,7 +190,7 @@ def build_figures(
         weeks_known = {
             b: sum(1 for m in mondays if ((team, m) in known[b] if team else m in any_known[b])) for b in BASES
         }
-        acc_wijk[code] = _accumulate(
+        a = _accumulate(
             officers_of.get(code, []),
             ow,
             mondays,
@@ -195,35 +201,24 @@ def build_figures(
             "inwoners": _num(w["inwoners"]),
             "themes": {b: themes[b].get(code, {}) for b in BASES},
         }
-
-    wijk_table_rows = []
-    for w in wijk_rows.to_dict("records"):
-        a = acc_wijk[str(w["wijk_code"])]
-        presence_week = {
+        a["presence_week"] = {
             b: (Fraction(a["presence"][b]) / a["presence_weeks"][b] if a["presence_weeks"][b] else None) for b in BASES
         }
-        a["presence_week"] = presence_week
+        acc_wijk[code] = a
+
+    wijk_table_rows = []
+    for label, naam, gm_code, members in wijk_display:
+        a, inwoners, presence_week = _combined(acc_wijk, list(members), mondays)
         wijk_table_rows.append(
-            {
-                "wijk_code": str(w["wijk_code"]),
-                "wijk_naam": _txt(w["wijk_naam"]),
-                "gemeente_code": str(w["gemeente_code"]),
-                **_area_values(a, a["inwoners"], presence_week),
-            }
+            {"wijk_code": label, "wijk_naam": naam, "gemeente_code": gm_code,
+             **_area_values(a, inwoners, presence_week)}
         )
 
     gm_rows, away_rows, theme_rows, trend_rows, verdicts = [], [], [], [], []
     gm_acc = {}
-    for code, naam in chosen:
-        wcodes = [str(c) for c in wijk_rows.loc[wijk_rows["gemeente_code"] == code, "wijk_code"]]
-        pops = [acc_wijk[c]["inwoners"] for c in wcodes]
-        inwoners = math.nan if not pops or any(math.isnan(p) for p in pops) else float(sum(pops))
-        a = _sum_acc([acc_wijk[c] for c in wcodes], mondays)
-        per_week = {b: [acc_wijk[c]["presence_week"][b] for c in wcodes] for b in BASES}
-        presence_week = {
-            b: (sum((x for x in v if x is not None), Fraction(0)) if any(x is not None for x in v) else None)
-            for b, v in per_week.items()
-        }
+    for code, naam, members in gm_display:
+        wcodes = [str(c) for c in wijk_rows.loc[wijk_rows["gemeente_code"].isin(members), "wijk_code"]]
+        a, inwoners, presence_week = _combined(acc_wijk, wcodes, mondays)
         gm_acc[code] = a
         gm_rows.append({"gemeente_code": code, "gemeente_naam": naam, **_area_values(a, inwoners, presence_week)})
         for reason in AWAY_REASONS:
@@ -259,8 +254,14 @@ def build_figures(
                 }
             )
         trend_rows.extend(_trend(code, naam, a, mondays))
-        verdicts.extend(_gemeente_verdicts(code, naam, gm_rows[-1], a, away_rows, trend_rows, cfg, lang))
-    if len(chosen) > 1:
+        subject = f"{naam}: {code}" if len(members) > 1 else T.gemeente_text(code, naam)
+        verdicts.extend(_gemeente_verdicts(subject, code, gm_rows[-1], a, away_rows, trend_rows, cfg, lang))
+    for code, naam in withheld:
+        what = T.gemeente_text(code, naam) if len(withheld) == 1 else \
+            {"nl": "het gebied", "en": "the area"}[lang]
+        verdicts.append({"subject": T.gemeente_text(code, naam), "indicator": "own_share", "status": "unknown",
+                         "text": T.title("privacy_withheld", lang).format(what=what, k=k)})
+    if len(gm_display) > 1:
         total = _sum_acc(list(gm_acc.values()), mondays)
         all_name = {"nl": "alle gekozen gemeenten", "en": "all chosen municipalities"}[lang]
         trend_rows.extend(_trend(ALL_GEMEENTEN, all_name, total, mondays))
@@ -327,7 +328,7 @@ def build_figures(
         ),
         Table("trend", [Column("gemeente_code"), Column("gemeente_naam"), Column("week"), *share_cols], trend_rows),
     ]
-    checked = [(code, b, gm_acc[code]["own"][b], gm_acc[code]["avail"][b]) for code, _ in chosen for b in BASES]
+    checked = [(code, b, gm_acc[code]["own"][b], gm_acc[code]["avail"][b]) for code, _, _ in gm_display for b in BASES]
     if internal:
         off_rows, week_rows, checked = _officer_tables(ds, officers, ow, mondays, chosen_codes, cfg, lang, verdicts)
         tables += [
@@ -383,6 +384,7 @@ def build_figures(
         sources={"planned": planned.described, "realized": realized.described},
         tables=tables,
         checked_shares=checked,
+        min_group_size=k,
     )
 
 
@@ -685,8 +687,8 @@ def _block_themes(
 
 
 def _gemeente_verdicts(
+    subject: str,
     code: str,
-    naam: str,
     row: dict[str, Any],
     a: dict[str, Any],
     away_rows: list[dict[str, Any]],
@@ -694,7 +696,6 @@ def _gemeente_verdicts(
     cfg: Config,
     lang: str,
 ) -> list[dict[str, Any]]:
-    subject = f"{code} {naam}".strip()
     f = lambda v, k: T.fmt(v, k, lang)  # noqa: E731
     norm = f(cfg.norm.share, "share")
     out = []
@@ -919,9 +920,68 @@ def _why(rec: dict[str, Any], basis: str, cats: dict[str, int], lang: str) -> st
 # Inputs
 
 
+def _display_groups(
+    ds: Dataset, chosen: list[tuple[str, str]], k: int, lang: str
+) -> tuple[list[tuple[str, str, tuple[str, ...]]], list[tuple[str, str, str, tuple[str, ...]]], list[tuple[str, str]]]:
+    """What the report shows: gemeente rows (code or pool key, name, member gemeenten), wijk rows (code or pool
+    key, name, gemeente, member wijken) and the chosen gemeenten whose figures are withheld
+    (``planner.privacy``; ``k`` = 1 shows every gemeente and wijk on its own)."""
+    from planner.privacy import ALONE, POOLED, dataset_groups
+
+    chosen_codes = [c for c, _ in chosen]
+    names = dict(chosen)
+    wijken = ds.wijken[ds.wijken["gemeente_code"].isin(chosen_codes)]
+    wijk_list = [(str(c), _txt(n), str(g)) for c, n, g in
+                 zip(wijken["wijk_code"], wijken["wijk_naam"], wijken["gemeente_code"], strict=True)]
+    if k <= 1:
+        return ([(c, n, (c,)) for c, n in chosen], [(c, n, g, (c,)) for c, n, g in wijk_list], [])
+    gm_groups, wijk_groups = dataset_groups(ds, k)
+    gm_out: list[tuple[str, str, tuple[str, ...]]] = []
+    withheld: list[tuple[str, str]] = []
+    for c, n in chosen:
+        g = gm_groups[c]
+        if g.kind == ALONE:
+            gm_out.append((c, n, (c,)))
+        elif g.kind == POOLED:
+            if all(key != g.key for key, _, _ in gm_out):
+                gm_out.append((g.key, T.title("other_gemeenten", lang), g.members))
+        else:
+            withheld.append((c, n))
+    wijk_out: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for c, n, gm in wijk_list:
+        wg = wijk_groups[c]
+        if wg.kind == ALONE:
+            wijk_out.append((c, n, gm, (c,)))
+        elif wg.kind == POOLED and gm_groups[gm].kind == ALONE:
+            if all(key != wg.key for key, _, _, _ in wijk_out):
+                wijk_out.append((wg.key, T.title("other_wijken", lang), gm, wg.members))
+        # else: a wijk of a pooled or withheld gemeente: its figures are in its gemeente's group.
+    del names
+    return gm_out, wijk_out, withheld
+
+
+def _combined(
+    acc_wijk: dict[str, dict[str, Any]], codes: list[str], mondays: list[dt.date]
+) -> tuple[dict[str, Any], float, dict[str, Fraction | None]]:
+    """The sums of some wijken: accumulator, inhabitants (NaN when any is unknown) and presence per week."""
+    if len(codes) == 1:
+        a = acc_wijk[codes[0]]
+        return a, a["inwoners"], a["presence_week"]
+    pops = [acc_wijk[c]["inwoners"] for c in codes]
+    inwoners = math.nan if not pops or any(math.isnan(p) for p in pops) else float(sum(pops))
+    a = _sum_acc([acc_wijk[c] for c in codes], mondays)
+    per_week = {b: [acc_wijk[c]["presence_week"][b] for c in codes] for b in BASES}
+    presence_week = {
+        b: (sum((x for x in v if x is not None), Fraction(0)) if any(x is not None for x in v) else None)
+        for b, v in per_week.items()
+    }
+    return a, inwoners, presence_week
+
+
 def _chosen_gemeenten(ds: Dataset, codes: list[str] | None) -> list[tuple[str, str]]:
     gm = ds.wijken[["gemeente_code", "gemeente_naam"]].drop_duplicates("gemeente_code")
-    names = {str(c): _txt(n) for c, n in zip(gm["gemeente_code"], gm["gemeente_naam"], strict=True)}
+    names = {str(c): ("" if _txt(n) == str(c) else _txt(n))
+             for c, n in zip(gm["gemeente_code"], gm["gemeente_naam"], strict=True)}
     if not codes:
         return sorted(names.items())
     out: list[tuple[str, str]] = []

@@ -258,16 +258,19 @@ class Sweep:
 
 
 def summarise(samples: pd.DataFrame) -> pd.DataFrame:
-    """P5, P50, P95 and mean of every KPI over the samples that have a roster."""
+    """Distribution of every KPI over the samples that have a roster: P5, P25, P50, P75, P95, mean and max, and
+    how many samples it is taken over (``samples``)."""
     ok = samples[samples["status"].isin(["optimal", "feasible"])]
     rows = []
     for key, (label, _unit, _dir) in KPI_COLUMNS.items():
-        vals = pd.to_numeric(ok[key], errors="coerce").dropna()
-        rows.append({"kpi": key, "label": label,
-                     "p5": float(np.percentile(vals, 5)) if len(vals) else math.nan,
-                     "p50": float(np.percentile(vals, 50)) if len(vals) else math.nan,
-                     "p95": float(np.percentile(vals, 95)) if len(vals) else math.nan,
-                     "mean": float(vals.mean()) if len(vals) else math.nan})
+        vals = pd.to_numeric(ok[key], errors="coerce").dropna() if key in ok else pd.Series(dtype="float64")
+        row: dict[str, Any] = {"kpi": key, "label": label}
+        for q in (5, 25, 50, 75, 95):
+            row[f"p{q}"] = float(np.percentile(vals, q)) if len(vals) else math.nan
+        row["mean"] = float(vals.mean()) if len(vals) else math.nan
+        row["max"] = float(vals.max()) if len(vals) else math.nan
+        row["samples"] = int(len(vals))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -321,8 +324,11 @@ def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: 
             if scheduler:
                 client = Client(scheduler, timeout="10s")
             else:
+                # No dashboard, and the scheduler's HTTP server on a free port: its default 8787 may be taken (a
+                # second sweep, another program), and Dask then warns instead of starting.
                 cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=50)
+                                       dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                       silence_logs=50)
                 client = Client(cluster)
             fut_setup = client.scatter(setup, broadcast=True)
         futures = client.map(run_sample, [fut_setup] * samples, range(samples), pure=False)
