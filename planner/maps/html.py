@@ -421,7 +421,7 @@ def _folium_page(data: _Data, title: InertHtml, outline_names: list[str], tiles:
                  bounds: list[list[float]]) -> str:
     """The Folium map around ``data``: base layers, overlays, the layer control, title and legend."""
     figure = folium.Figure(title=title)
-    m = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5, font_size=12)  # Leaflet's own 12 px controls
+    m = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5, font_size="12px")  # Leaflet's own 12 px controls
     figure.add_child(m)
     # Never the CDN links: Leaflet is inlined; jQuery, Bootstrap and the icon fonts are not used.
     m.default_js = []
