@@ -157,7 +157,8 @@ def read_wijken(path: Path, layer: str | None = None, crs: str | None = None) ->
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            used = pyogrio.read_info(path, layer=layer if layer in layers else (layers or [None])[0])["driver"]
+            first: str | None = layer if layer in layers else (layers[0] if layers else None)
+            used = pyogrio.read_info(path, layer=first)["driver"]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         raise GeometryError(path, f"is not a vector file GDAL can read ({_short(exc)})") from None
     if used != driver:

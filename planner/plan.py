@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import os
@@ -135,11 +136,12 @@ def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
 def _week_of(out_dir: Path) -> str | None:
     """The ISO week of the folder's roster.csv, from its first date (summary.json may describe a failed run)."""
     try:
-        with (out_dir / "roster.csv").open(encoding="utf-8-sig") as fh:
-            fh.readline()
-            first = fh.readline().split(",")[1]
-        return week_label(dt.date.fromisoformat(first) - dt.timedelta(days=dt.date.fromisoformat(first).weekday()))
-    except (OSError, ValueError, IndexError):
+        with (out_dir / "roster.csv").open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            first = dt.date.fromisoformat(next(reader)[1])
+        return week_label(first - dt.timedelta(days=first.weekday()))
+    except (OSError, ValueError, IndexError, StopIteration, csv.Error):
         return None
 
 

@@ -11,7 +11,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -86,7 +86,7 @@ def check_size(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def open_input(path: Path, root: Path | None = None, limit: int | None = None) -> Iterator[BinaryIO]:
+def open_input(path: Path, root: Path | None = None, limit: int | None = None) -> Iterator[io.BufferedReader]:
     """Open an input file for reading without ever blocking: checked first (:func:`check_input`), then opened
     non-blocking and checked again on the open file, so a file swapped for a FIFO in between cannot hang."""
     cap = size_limit(path) if limit is None else limit
