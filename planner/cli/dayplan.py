@@ -78,7 +78,7 @@ def replan(
                 "officers_affected": rp.officers_affected,
             },
         )
-        write_outputs(out, plan, week_days(monday), ds.absences)
+        write_outputs(out, plan, week_days(monday), ds.absences, ds=ds)
     from planner.cli.roster import print_plan
 
     print_plan(plan, week_days(monday), ds.absences)
