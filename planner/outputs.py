@@ -339,27 +339,21 @@ def wijk_names_of(ds: Any) -> dict[str, str]:
 
 def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.DataFrame, *,
                   ds: Any = None) -> list[Path]:
-    """Write every output of a plan atomically; returns the paths written.
+    """Write a plan's outputs as one set (``atomic.commit_set``): roster.csv, roster.xlsx, summary.json and ics/
+    appear together or not at all, and calendars of officers not in this roster are removed with the old set.
+    A plan without a roster writes summary.json only (its status and explanation); the roster files stay.
 
     ``ds`` (the Dataset planned) gives wijk names and the team's time zone and shift types to the XLSX and the
-    calendars; without it they show codes.
+    calendars; without it they show codes. Returns the paths written.
     """
     fixed_time = dt.datetime.combine(days[0], dt.time(0), tzinfo=dt.UTC)
-    written: list[Path] = []
+    data: dict[str, bytes] = {}
     if plan.has_roster:
-        data = {
-            ROSTER: roster_to_csv_text(plan.roster).encode(),
-        }
         tz = ds.config.tz if ds is not None else None
+        data[ROSTER] = roster_to_csv_text(plan.roster).encode()
         data[GRID] = xlsx_bytes(plan, days, absences, fixed_time, wijk_names=wijk_names_of(ds),
                                 shifts=ds.config.shifts if ds is not None else (), tz=tz)
         for name, payload in ics_files(plan, fixed_time, wijk_names_of(ds), tz).items():
             data[f"{ICS_DIR}/{name}"] = payload
-    else:
-        data = {}
     data[SUMMARY] = (json.dumps(summary_dict(plan), indent=2, ensure_ascii=False, default=str) + "\n").encode()
-    for name, payload in data.items():
-        path = out_dir / name
-        atomic.write_bytes(path, payload)
-        written.append(path)
-    return written
+    return atomic.commit_set(out_dir, data, replace_dirs=(ICS_DIR,) if plan.has_roster else ())

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import functools
 import os
-import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner import atomic
 from planner.dataset import Dataset
 from planner.errors import OutputError
 from planner.roster_io import empty_roster, read_roster
@@ -129,7 +129,8 @@ def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
     if out_dir is not None:
         hdir = out_dir / HISTORY_DIR
         if hdir.is_dir():
-            found += sorted(p for p in hdir.glob("*.csv"))
+            atomic.settle_for_reading(out_dir)
+            found += sorted(p for p in hdir.glob("*.csv") if not p.name.startswith(".") and p.is_file())
     return found + list(extra)
 
 
@@ -147,24 +148,38 @@ def _week_of(out_dir: Path) -> str | None:
 
 def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
     """Keep what the folder holds: an earlier week's roster is copied to history/ (and so read as history for
-    this week), a re-planned week's to previous/; the new outputs then replace the old ones."""
+    this week), a re-planned week's to previous/; the new outputs then replace the old ones.
+
+    The copy of roster.csv and its summary.json is one set (``atomic.commit_set``): both or neither, never a
+    truncated file that would wedge later runs. An existing folder is first proved writable (exit 4 before the
+    search, not after it) and any set a killed run left is finished.
+    """
+    if not out_dir.is_dir():
+        return  # a fresh folder: nothing to keep, and it is created only when the outputs are written
+    atomic.ensure_writable(out_dir)
+    atomic.settle_for_reading(out_dir)
     current = out_dir / "roster.csv"
-    if not current.exists():
+    if not current.is_file():
         return
     old_week = _week_of(out_dir)
+    try:
+        roster_bytes = current.read_bytes()
+        summary = out_dir / "summary.json"
+        summary_bytes = summary.read_bytes() if summary.is_file() else None
+    except OSError as exc:
+        raise OutputError(f"{current}: cannot be read to keep it ({exc.strerror})") from None
     if old_week is not None and old_week < week_label(monday):
-        target = out_dir / HISTORY_DIR / f"{old_week}.csv"
-        if target.exists() and target.read_bytes() == current.read_bytes():
+        target = Path(HISTORY_DIR) / f"{old_week}.csv"
+        if (out_dir / target).is_file() and (out_dir / target).read_bytes() == roster_bytes:
             return
     else:
-        target = out_dir / PREVIOUS_DIR / f"{old_week or 'unknown'}-{stamp}.csv"
-    if target.exists():
+        target = Path(PREVIOUS_DIR) / f"{old_week or 'unknown'}-{stamp}.csv"
+    if (out_dir / target).exists():
         target = target.with_name(f"{target.stem}-{stamp}.csv")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(current, target)
-    summary = out_dir / "summary.json"
-    if summary.exists():
-        shutil.copy2(summary, target.with_name(target.stem + ".summary.json"))
+    files = {target.as_posix(): roster_bytes}
+    if summary_bytes is not None:
+        files[target.with_name(target.stem + ".summary.json").as_posix()] = summary_bytes
+    atomic.commit_set(out_dir, files)
 
 
 #: Several teams without --time-limit: this many seconds of solving per process, spread over the teams ...

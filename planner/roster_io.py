@@ -29,6 +29,9 @@ def read_roster(path: Path, tz: ZoneInfo, activities: set[str] | None = None) ->
     ``date`` is the date the shift started (a night block after midnight keeps its shift's date); when
     empty it is the block's local start date. ``shift`` and ``task`` are optional.
     """
+    from planner.atomic import settle_for_reading
+
+    settle_for_reading(Path(path).parent)  # a roster run killed while moving its set into place: finish it first
     df = read_csv(path, ROSTER_COLUMNS, ROSTER_OPTIONAL)
     rows = []
     # A national roster repeats a few hundred distinct times over 25,000 rows: parse each text once.
