@@ -51,10 +51,11 @@ _DISK = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used
          errno.EIO: "a disk input/output error"}
 
 
-def output_error(path: Path | str, exc: OSError) -> OutputError:
+def output_error(path: Path | str, exc: OSError, where: str = "") -> OutputError:
     """One line naming the output file and why it cannot be written (exit 4)."""
     why = _DISK.get(exc.errno or 0) or exc.strerror or str(exc)
-    return OutputError(f"{path}: cannot be written ({why}); the earlier outputs are kept as they were")
+    return OutputError(f"{path}: cannot be written ({why}{' ' + where if where else ''}); the earlier outputs are "
+                       "kept as they were")
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import re
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -351,8 +352,12 @@ def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.Da
     if plan.has_roster:
         tz = ds.config.tz if ds is not None else None
         data[ROSTER] = roster_to_csv_text(plan.roster).encode()
-        data[GRID] = xlsx_bytes(plan, days, absences, fixed_time, wijk_names=wijk_names_of(ds),
-                                shifts=ds.config.shifts if ds is not None else (), tz=tz)
+        try:
+            data[GRID] = xlsx_bytes(plan, days, absences, fixed_time, wijk_names=wijk_names_of(ds),
+                                    shifts=ds.config.shifts if ds is not None else (), tz=tz)
+        except OSError as exc:  # openpyxl writes each sheet to a temporary file first
+            raise atomic.output_error(Path(out_dir) / GRID, exc, f"while writing a temporary file in "
+                                      f"{tempfile.gettempdir()}") from None
         for name, payload in ics_files(plan, fixed_time, wijk_names_of(ds), tz).items():
             data[f"{ICS_DIR}/{name}"] = payload
     data[SUMMARY] = (json.dumps(summary_dict(plan), indent=2, ensure_ascii=False, default=str) + "\n").encode()
