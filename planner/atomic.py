@@ -261,12 +261,14 @@ def settle_for_reading(folder: Path) -> None:
             settle(folder)
 
 
-def commit_set(folder: Path, files: Mapping[str, bytes], *, replace_dirs: Iterable[str] = ()) -> list[Path]:
+def commit_set(folder: Path, files: Mapping[str, bytes], *,
+               replace_dirs: Iterable[tuple[str, str]] = ()) -> list[Path]:
     """Write ``files`` (names relative to ``folder``, such as ``ics/W-01.ics``) as one set: after a crash at any
     point, and the next :func:`settle`, either all of them are the new bytes or none is.
 
-    Files under a folder in ``replace_dirs`` (``ics``) that the set does not hold are removed with it, so nothing
-    of an earlier set lingers there (calendars of officers not in this week). Returns the paths written.
+    Files of ``replace_dirs`` (``("ics", ".ics")``: a folder and the suffix of its files) that the set does not
+    hold are removed with it, so nothing of an earlier set lingers there (calendars of officers not in this week);
+    other files there are the user's and stay. Returns the paths written.
     """
     folder = Path(folder)
     names = sorted(files)
@@ -292,9 +294,9 @@ def commit_set(folder: Path, files: Mapping[str, bytes], *, replace_dirs: Iterab
             for d in sorted({(staging / n).parent for n in names}, reverse=True):
                 _fsync_dir(d)
             stale = sorted(
-                str(p.relative_to(folder)) for d in replace_dirs if (folder / d).is_dir()
-                for p in (folder / d).iterdir() if p.is_file() and str(p.relative_to(folder)) not in files
-                and not p.name.startswith(".")
+                str(p.relative_to(folder)) for d, suffix in replace_dirs if (folder / d).is_dir()
+                for p in (folder / d).iterdir() if p.is_file() and p.name.endswith(suffix)
+                and str(p.relative_to(folder)) not in files and not p.name.startswith(".")
             )
             doc = {"staging": staging.name, "files": names, "remove": stale}
             tmp = folder / f".{JOURNAL}.{secrets.token_hex(4)}.tmp"

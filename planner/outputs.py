@@ -361,4 +361,4 @@ def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.Da
         for name, payload in ics_files(plan, fixed_time, wijk_names_of(ds), tz).items():
             data[f"{ICS_DIR}/{name}"] = payload
     data[SUMMARY] = (json.dumps(summary_dict(plan), indent=2, ensure_ascii=False, default=str) + "\n").encode()
-    return atomic.commit_set(out_dir, data, replace_dirs=(ICS_DIR,) if plan.has_roster else ())
+    return atomic.commit_set(out_dir, data, replace_dirs=[(ICS_DIR, ".ics")] if plan.has_roster else [])

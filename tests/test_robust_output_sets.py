@@ -166,19 +166,20 @@ def test_readers_finish_a_half_moved_set_before_reading(week3, tmp_path):
 
 
 def test_calendars_of_officers_not_in_this_week_do_not_linger(tmp_path):
-    """Week 3 with W-01 and W-02, then week 4 with W-01 only: ics/ holds W-01.ics alone."""
+    """Week 3 with W-01 and W-02, then week 4 with W-01 only: ics/ holds W-01.ics alone (and a file of the
+    user's, which is not a calendar of ours, stays)."""
     data = write_data(tmp_path / "d", {"absences.csv": None, "wishes.csv": None})
     out = tmp_path / "out"
     assert invoke(["roster", data, "-w", WEEK, "-o", out, "-q"]).exit_code == 0
     assert sorted(p.name for p in (out / "ics").iterdir()) == ["W-01.ics", "W-02.ics"]
-    (out / "ics" / "notes.txt").write_text("mine", encoding="utf-8")  # not a calendar of ours: kept? see below
+    (out / "ics" / "notes.txt").write_text("mine", encoding="utf-8")
     one = OFFICERS.splitlines()[0] + "\n" + OFFICERS.splitlines()[1] + "\n"
     write_data(data, {"officers.csv": one, "absences.csv": None, "wishes.csv": None,
                       "team_demand.csv": "kind,name,day,start,end,officers,wijk_code,team\n",
                       "demand.csv": f"wijk_code,day,start,end,officers\n{WIJK_A},di,10:00,14:00,1\n"})
     result = invoke(["roster", data, "-w", NEXT_WEEK, "-o", out, "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (out / "ics").iterdir()) == ["W-01.ics"]
+    assert sorted(p.name for p in (out / "ics").iterdir()) == ["W-01.ics", "notes.txt"]
 
 
 # -- full and read-only disks --------------------------------------------------------------------------------
