@@ -139,6 +139,24 @@ class SolverSettings:
     group_bound: bool = False  # True: add the wijk-group lower bound and hint (helps at linearization 1)
 
 
+#: How a public holiday counts (``[holidays] mode``).
+HOLIDAY_MODES = ("day_off", "working_day")
+_MONTH_DAY_RE = r"^(\d{2})-(\d{2})$"
+
+
+@dataclass(frozen=True)
+class HolidaySettings:
+    """Public holidays: the ``holidays`` package's days of ``country`` ("" for none) plus ``extra`` minus
+    ``exclude`` (``YYYY-MM-DD`` for one date, ``MM-DD`` for every year; an extra day may add its name after a
+    space). ``mode`` "day_off": a weekday holiday is a day off for every officer (counted as leave, contract / 5);
+    "working_day": an ordinary working day whose hours earn compensation (summary.json lists them)."""
+
+    mode: str = "day_off"
+    country: str = "NL"
+    extra: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Files:
     """Where the wijken come from, when not found by name; the CRS of a file that has none."""
@@ -172,6 +190,7 @@ class Config:
     weights: Weights = field(default_factory=Weights)
     solver: SolverSettings = field(default_factory=SolverSettings)
     files: Files = field(default_factory=Files)
+    holidays: HolidaySettings = field(default_factory=HolidaySettings)
     source: str | None = None
 
     @property
@@ -213,7 +232,7 @@ MAX_WEIGHT = 1e6
 _RULE_MAX = {"float": 168, "int": 1000}  # hours within a week; counts
 _RULES_AT_LEAST_1 = {"night_series_length", "max_consecutive_shifts_with_night"}
 
-_TOP_KEYS = {"team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver"}
+_TOP_KEYS = {"team", "files", "shifts", "activities", "absences", "rules", "norm", "weights", "solver", "holidays"}
 
 
 def load_config(path: Path) -> Config:
@@ -347,8 +366,45 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         weights=weights,
         solver=solver,
         files=files,
+        holidays=_holidays(raw, path),
         source=str(path) if path else None,
     )
+
+
+def _holidays(raw: dict[str, Any], path: Path | str | None) -> HolidaySettings:
+    """The [holidays] table: mode, country (ISO 3166 alpha-2, or "" for none), extra and exclude dates."""
+    import re
+
+    from planner.timeutil import parse_date
+
+    table = _table(raw, "holidays", path)
+    _unknown(table, {"mode", "country", "extra", "exclude"}, path, "holidays.")
+    mode = _get(table, "mode", str, "day_off", path, "holidays.")
+    if mode not in HOLIDAY_MODES:
+        raise ConfigError(path, f"'{mode}' is not a mode; expected day_off or working_day", column="holidays.mode")
+    country = _get(table, "country", str, "NL", path, "holidays.").strip().upper()
+    if country and not re.match(r"^[A-Z]{2}$", country):
+        raise ConfigError(path, f"'{country}' is not a country code; expected two letters such as NL (or \"\")",
+                          column="holidays.country")
+    lists = {}
+    for key in ("extra", "exclude"):
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(path, "expected a list of dates such as \"2027-05-05\" or \"05-05\"",
+                              column=f"holidays.{key}")
+        for v in value:
+            day = v.strip().split(" ", 1)[0]
+            m = re.match(_MONTH_DAY_RE, day)
+            try:
+                if m:
+                    dt.date(2000, int(m.group(1)), int(m.group(2)))  # a leap year: 02-29 is a day
+                else:
+                    parse_date(day)
+            except ValueError:
+                raise ConfigError(path, f"'{v}' is not a date; expected YYYY-MM-DD (one date) or MM-DD (every "
+                                  "year), optionally followed by a name", column=f"holidays.{key}") from None
+        lists[key] = tuple(v.strip() for v in value)
+    return HolidaySettings(mode=mode, country=country, extra=lists["extra"], exclude=lists["exclude"])
 
 
 def _shifts(value: Any, path: Path | str | None) -> tuple[ShiftType, ...]:

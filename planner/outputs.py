@@ -94,6 +94,7 @@ def summary_dict(plan: Any) -> dict[str, Any]:
         "inputs": plan.inputs,
         "run_id": run_id(plan),
         "history": plan.history_files,
+        "holidays": getattr(plan, "holidays", {}),
         "parameters": plan.params,
     }
 

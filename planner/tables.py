@@ -133,14 +133,20 @@ def read_text(path: Path) -> str:
     if b"\x00" in data:
         raise InputError(path, "is not a text file (it holds NUL bytes); expected CSV text")
     try:
-        return data.decode("utf-8-sig")
+        return normalise_newlines(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise InputError(path, "is neither UTF-8 nor Windows-1252 text") from None
-    return text
+    return normalise_newlines(text)
+
+
+def normalise_newlines(text: str) -> str:
+    """Every line ending as ``\n``: Windows ``\r\n``, old Mac / Excel for Mac ``\r`` alone, or a mix of them
+    (a file edited on two systems), also inside quoted fields; so a row number is the file's line number."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_csv(path: Path, required: list[str], optional: list[str] | None = None) -> pd.DataFrame:

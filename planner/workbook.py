@@ -176,9 +176,12 @@ def _team_sheet(ws: Any, plan: Any, result: Any, days: list[dt.date], names: dic
     heads = ["nr", "naam", "wijk", "wijknaam"]
     for j, text in enumerate(heads, start=1):
         ws.cell(5, j, text)
+    holidays = {str(h.get("date")): str(h.get("name", "")) for h in (getattr(plan, "holidays", None) or {})
+                .get("days", []) if isinstance(h, dict)}
     for i, d in enumerate(days):
         col = _FIRST_DAY_COLUMN + 3 * i
-        ws.cell(4, col, f"{DAY_NAMES[d.weekday()]} {d:%d-%m}")
+        holiday = holidays.get(d.isoformat())
+        ws.cell(4, col, cell(f"{DAY_NAMES[d.weekday()]} {d:%d-%m}" + (f" · {holiday}" if holiday else "")))
         ws.merge_cells(start_row=4, start_column=col, end_row=4, end_column=col + 2)
         for k, text in enumerate(("dienst", "van", "tot")):
             ws.cell(5, col + k, text)

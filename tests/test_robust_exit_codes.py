@@ -68,9 +68,21 @@ def _section(path, heading: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_exit_code_tables_agree():
-    """README.md and docs/reliability.md list the same exit codes, 70 and 130 included."""
+    """README.md and docs/reliability.md list the same exit codes, 70, 130 and 143 included."""
     ours = _codes(_section(REPO / "README.md", "## Exit codes"))
     theirs = _codes(_section(REPO / "docs" / "reliability.md", "## Exit codes"))
-    assert set(ours) == set(theirs) == {0, 1, 2, 3, 4, 5, 70, 130}
+    assert set(ours) == set(theirs) == {0, 1, 2, 3, 4, 5, 70, 130, 143}
     for code in ours:
         assert ours[code] == theirs[code], code
+
+
+@pytest.mark.parametrize("code", [0, 1, 130, 143])
+def test_exits_pass_through_the_error_block(code):
+    """A command's own exit (typer.Exit, which is not click's Exit) is never mistaken for an internal error."""
+    import typer
+
+    from planner.cli._app import user_errors
+
+    with pytest.raises(typer.Exit) as exc, user_errors():
+        raise typer.Exit(code)
+    assert exc.value.exit_code == code

@@ -31,8 +31,9 @@ FORMULA = ("=", "+", "-", "@")
 #: Characters that matter to a spreadsheet, and some plain ones.
 _ALPHABET = "=+-@'\";, \t\r\n|!()*/AaZz09é'"
 texts = st.text(alphabet=_ALPHABET, max_size=24)
-#: Input text as the CSV reader hands it over: stripped at both ends.
-stripped = texts.map(str.strip)
+#: Input text as the CSV reader hands it over: stripped at both ends, line endings as LF (every CSV input has its
+#: CR and CRLF read as LF, so no roster field holds a CR).
+stripped = texts.map(lambda t: t.replace("\r", "\n").strip())
 
 
 def spreadsheet_cells(field: str) -> list[str]:

@@ -77,11 +77,11 @@ def test_sick_draw_is_seeded_per_sample():
     assert sick_officers(ids, 0.0, 1, 3) == [] and sick_officers(ids, 1.0, 1, 3) == ids
 
 
-def test_sweep_with_two_workers_equals_one_worker(tmp_path):
+def test_sweep_with_two_processes_equals_one_process(tmp_path):
     ds = load_dataset(_tiny(tmp_path / "d", 4))
-    kw = dict(rate=0.3, samples=6, seed=1, time_limit_s=0.1, base_budget=1.0)
-    one = run_sweep(ds, MONDAY, workers=1, **kw)
-    two = run_sweep(ds, MONDAY, workers=2, **kw)
+    kw = dict(rate=0.3, samples=6, seed=1, budget=0.1, base_budget=1.0)
+    one = run_sweep(ds, MONDAY, processes=1, **kw)
+    two = run_sweep(ds, MONDAY, processes=2, **kw)
     assert one.samples["sick"].sum() > 0  # the draw makes some samples differ from the base
     assert len(one.samples) == 6
     cols = [c for c in one.samples.columns if c != "gap"]

@@ -72,7 +72,7 @@ def user_errors() -> Iterator[None]:
     """
     try:
         yield
-    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+    except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
         raise
     except PlannerError as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
@@ -98,6 +98,13 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command
+        sys.exit(130)
+    except (typer.Exit, click.exceptions.Exit) as exc:  # raised outside click's own handling (a signal handler)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:  # pragma: no cover - click handles these in standalone mode
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:  # pragma: no cover - idem
         sys.exit(130)
     except Exception as exc:
         if _debug():

@@ -12,7 +12,9 @@ from planner.cli._app import app, console, user_errors
 
 @app.command()
 def validate(
-    data_dir: Path = typer.Argument(..., help="Data folder: officers.csv, a wijken file and optional files."),
+    data_dir: Path = typer.Argument(
+        ..., metavar="DATA_DIR", help="Data folder: officers.csv, a wijken file and optional files."
+    ),
 ) -> None:
     """Load and check every file of a data folder; print a summary table."""
     from planner.dataset import load_dataset

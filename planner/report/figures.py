@@ -11,6 +11,9 @@ Definitions (the same as the checker's and the solver's, via ``planner.hours``):
   (``Config.counts_for_norm``); a ``wijk`` block counts only in one of the officer's own wijken.
 - A week counts for the planned (realized) figures of an officer only when the planned (realized) hours
   hold that week for the officer's team: a week nobody published is unknown, not zero.
+- An officer who has left officers.csv counts with the facts the history store kept for the weeks it holds
+  of them (wijken, contract hours, team, leave; ``Source.officers``), and only in those weeks; in head counts
+  and fte they count for the share of the period's weeks the store holds of them.
 - Shares are own / available, rounded *down* to 0.1 % (so a share shown as 80.0 % is never below 80 %).
 - Per wijk and per gemeente, an officer with n wijken counts 1/n in each (head count, fte, hours).
 """
@@ -69,6 +72,8 @@ class Source:
 
     blocks: pd.DataFrame
     described: list[str] = field(default_factory=list)
+    #: Officer facts per week kept by the history store (``planner.store.FACT_COLUMNS``), or None.
+    officers: pd.DataFrame | None = None
 
 
 @dataclass
@@ -151,17 +156,18 @@ def build_figures(
     chosen = _chosen_gemeenten(ds, gemeenten)
     chosen_codes = {c for c, _ in chosen}
 
+    departed = _departed(ds, [planned, realized], mondays)
     blocks = {
-        b: _in_period(validated_blocks(ds, s.blocks), first, end)
+        b: _in_period(validated_blocks(ds, s.blocks, known_ids=set(departed)), first, end)
         for b, s in (("planned", planned), ("realized", realized))
     }
-    officers = _officers(ds)
+    officers = _officers(ds) + [d["officer"] for d in departed.values()]
     team_of = {o["officer_id"]: o["team"] for o in officers}
     known = {
         b: {(team_of[str(oid)], _monday(d)) for oid, d in zip(blocks[b]["officer_id"], blocks[b]["date"], strict=True)}
         for b in BASES
     }
-    ow = _officer_weeks(ds, officers, blocks, known, mondays)
+    ow = _officer_weeks(ds, officers, blocks, known, mondays, departed)
     presence, themes = _presence_and_themes(ds, blocks)
 
     wijk_rows = ds.wijken[ds.wijken["gemeente_code"].isin(chosen_codes)]
@@ -397,6 +403,28 @@ def _officers(ds: Dataset) -> list[dict[str, Any]]:
     ]
 
 
+def _departed(ds: Dataset, sources: list[Source], mondays: list[dt.date]) -> dict[str, dict[str, Any]]:
+    """Officers the store holds facts of but officers.csv no longer lists: their latest facts in the period
+    (``officer``) and their leave minutes and contract hours per Monday the store holds (``weeks``)."""
+    frames = [s.officers for s in sources if s.officers is not None and len(s.officers)]
+    if not frames:
+        return {}
+    facts = pd.concat(frames, ignore_index=True)
+    labels = {week_label(m): m for m in mondays}
+    facts = facts[facts["week"].isin(list(labels)) & ~facts["officer_id"].astype(str).isin(
+        set(ds.officers["officer_id"].astype(str)))]
+    out: dict[str, dict[str, Any]] = {}
+    for r in facts.sort_values("week", kind="stable").to_dict("records"):  # the latest week's facts win
+        oid = str(r["officer_id"])
+        d = out.setdefault(oid, {"weeks": {}})
+        d["officer"] = {"officer_id": oid, "name": _txt(r["name"]), "wijken": tuple(r["wijken"]),
+                        "contract_hours": float(r["contract_hours"]), "team": _txt(r["team"])}
+        d["weeks"].setdefault(labels[r["week"]], (float(r["contract_hours"]), int(r["leave_minutes"])))
+    for d in out.values():
+        d["officer"]["period_share"] = Fraction(len(d["weeks"]), len(mondays))
+    return out
+
+
 def _category(activity: str, wijk_code: str, own_wijken: tuple[str, ...]) -> str:
     if activity == "wijk":
         return "wijk" if wijk_code in own_wijken else "other_wijk"
@@ -409,8 +437,13 @@ def _officer_weeks(
     blocks: dict[str, pd.DataFrame],
     known: dict[str, set[tuple[str, dt.date]]],
     mondays: list[dt.date],
+    departed: dict[str, dict[str, Any]] | None = None,
 ) -> dict[tuple[str, dt.date], dict[str, Any]]:
-    """Per (officer, Monday): leave, available, and per basis whether known, worked, own and minutes by category."""
+    """Per (officer, Monday): leave, available, and per basis whether known, worked, own and minutes by category.
+
+    A departed officer (``departed``, from the store's facts) counts only in the weeks the store holds of them,
+    with that week's contract hours and leave."""
+    departed = departed or {}
     cfg = ds.config
     out: dict[tuple[str, dt.date], dict[str, Any]] = {}
     absent = (
@@ -419,16 +452,23 @@ def _officer_weeks(
         else set()
     )
     for o in officers:
+        gone = departed.get(o["officer_id"])
         for m in mondays:
-            leave = (
-                leave_minutes(ds.absences_of(o["officer_id"]), o["officer_id"], o["contract_hours"], m, cfg)
-                if o["officer_id"] in absent
-                else 0
-            )
+            if gone is not None:
+                there = m in gone["weeks"]
+                hours, leave = gone["weeks"].get(m, (o["contract_hours"], 0))
+            else:
+                there, hours = True, o["contract_hours"]
+                leave = (
+                    leave_minutes(ds.absences_of(o["officer_id"]), o["officer_id"], hours, m, cfg)
+                    if o["officer_id"] in absent
+                    else 0
+                )
             out[(o["officer_id"], m)] = {
                 "leave": leave,
-                "avail": available_minutes(o["contract_hours"], leave),
-                **{b: {"known": (o["team"], m) in known[b], "worked": 0, "own": 0, "cat": {}} for b in BASES},
+                "avail": available_minutes(hours, leave),
+                **{b: {"known": there and (o["team"], m) in known[b], "worked": 0, "own": 0, "cat": {}}
+                   for b in BASES},
             }
     wijken_of = {o["officer_id"]: o["wijken"] for o in officers}
     for b in BASES:
@@ -480,8 +520,9 @@ def _accumulate(
     }
     for o in officers:
         w = weight(o)
-        acc["heads"] += w
-        acc["fte"] += w * Fraction(o["contract_hours"]).limit_denominator(100) / Fraction(FTE_HOURS)
+        acc["heads"] += w * o.get("period_share", 1)
+        acc["fte"] += (w * o.get("period_share", 1) * Fraction(o["contract_hours"]).limit_denominator(100)
+                       / Fraction(FTE_HOURS))
         for m in mondays:
             rec = ow[(o["officer_id"], m)]
             for b in BASES:
@@ -895,12 +936,14 @@ def _chosen_gemeenten(ds: Dataset, codes: list[str] | None) -> list[tuple[str, s
     return out
 
 
-def validated_blocks(ds: Dataset, blocks: pd.DataFrame, source: Any = None) -> pd.DataFrame:
+def validated_blocks(ds: Dataset, blocks: pd.DataFrame, source: Any = None,
+                     known_ids: set[str] | None = None) -> pd.DataFrame:
     """Blocks whose officer and wijk are in the data folder; otherwise a CrossFileError naming the row.
 
-    ``source`` names the file in the message (default: each row's ``_source``, else ``blocks.attrs["source"]``).
+    ``source`` names the file in the message (default: each row's ``_source``, else ``blocks.attrs["source"]``);
+    ``known_ids`` are officers known otherwise (from the history store's facts, after they left officers.csv).
     """
-    ids = set(ds.officers["officer_id"].astype(str))
+    ids = set(ds.officers["officer_id"].astype(str)) | (known_ids or set())
     wijken = set(ds.wijken["wijk_code"].astype(str))
     if blocks.empty:
         return blocks

@@ -25,7 +25,7 @@ from shapely.ops import unary_union
 
 from planner.dataset import TEAM_KINDS, Dataset, _team_demand
 from planner.errors import ConfigError
-from planner.timeutil import local, parse_hhmm, parse_weekday
+from planner.timeutil import local, parse_day, parse_hhmm
 
 _WIJK_CODE_RE = re.compile(r"^WK\d{6}$")
 #: The absence reason that stands for "absent the whole week" in a scenario or a sweep sample.
@@ -303,16 +303,11 @@ class _Validator:
 
 
 def _day(text: str, path: Path | None, key: str) -> tuple[dt.date | None, int]:
-    s = text.strip()
-    if len(s) == 10 and s[4] == "-":
-        try:
-            return dt.date.fromisoformat(s), -1
-        except ValueError:
-            raise ConfigError(path, f"'{s}' is not a date; expected YYYY-MM-DD", column=key) from None
     try:
-        return None, parse_weekday(s)
+        weekday, date = parse_day(text)
     except ValueError as exc:
-        raise ConfigError(path, f"{exc}, or an ISO date YYYY-MM-DD", column=key) from None
+        raise ConfigError(path, str(exc), column=key) from None
+    return date, weekday
 
 
 # --------------------------------------------------------------------------------------------------- applying
