@@ -257,11 +257,10 @@ def load_config(path: Path) -> Config:
     """Read and validate planner.toml; a missing file gives the defaults."""
     if not path.exists():
         return Config()
-    from planner.tables import check_size
+    from planner.tables import read_bytes
 
-    check_size(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = tomllib.loads(read_bytes(path).decode("utf-8-sig"))
     except OSError as exc:
         raise ConfigError(path, f"cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:

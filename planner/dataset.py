@@ -14,8 +14,8 @@ import pandas as pd
 
 from planner.config import CONFIG_NAME, PRIORITY_FACTORS, Config, load_config
 from planner.errors import CrossFileError, GeometryError, InputError
-from planner.geo import find_wijken_file, read_wijken
-from planner.tables import check_size, parse_bool, parse_cell, parse_number, read_csv
+from planner.geo import WIJKEN_NAMES, find_wijken_file, read_wijken
+from planner.tables import guard_folder, open_input, parse_bool, parse_cell, parse_number, read_csv
 from planner.timeutil import is_date_only, local, parse_date, parse_datetime, parse_day, parse_hhmm
 
 OFFICERS = "officers.csv"
@@ -171,6 +171,8 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     root = Path(root)
     if not root.is_dir():
         raise InputError(root, "is not a folder; expected a data folder with officers.csv and a wijken file")
+    # Before anything is opened: every file read by its default name is a regular file inside the folder.
+    guard_folder(root, [CONFIG_NAME, OFFICERS, POPULATION, ABSENCES, DEMAND, TEAM_DEMAND, WISHES, *WIJKEN_NAMES])
     cfg = config or load_config(root / CONFIG_NAME)
     files: dict[str, str] = {}
     if (root / CONFIG_NAME).exists():
@@ -208,11 +210,10 @@ def _optional(path: Path, files: dict[str, str], loader, empty) -> pd.DataFrame:
 
 
 def _sha256(path: Path) -> str:
-    """Hash of an input file, read in chunks; a CSV above the size limit is refused before it is read."""
-    if path.suffix.lower() in (".csv", ".toml"):
-        check_size(path)
+    """Hash of an input file, read in chunks; a file above its size limit or not a regular file is refused
+    before it is read (``tables.open_input``)."""
     try:
-        with path.open("rb") as fh:
+        with open_input(path) as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror})") from None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import functools
 import multiprocessing
 import os
-import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner import atomic
 from planner.dataset import Dataset
 from planner.errors import OutputError
 from planner.holidays import holiday_summary
@@ -137,18 +138,20 @@ def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
     if out_dir is not None:
         hdir = out_dir / HISTORY_DIR
         if hdir.is_dir():
-            found += sorted(p for p in hdir.glob("*.csv"))
+            atomic.settle_for_reading(out_dir)
+            found += sorted(p for p in hdir.glob("*.csv") if not p.name.startswith(".") and p.is_file())
     return found + list(extra)
 
 
 def _week_of(out_dir: Path) -> str | None:
     """The ISO week of the folder's roster.csv, from its first date (summary.json may describe a failed run)."""
     try:
-        with (out_dir / "roster.csv").open(encoding="utf-8-sig") as fh:
-            fh.readline()
-            first = fh.readline().split(",")[1]
-        return week_label(dt.date.fromisoformat(first) - dt.timedelta(days=dt.date.fromisoformat(first).weekday()))
-    except (OSError, ValueError, IndexError):
+        with (out_dir / "roster.csv").open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            first = dt.date.fromisoformat(next(reader)[1])
+        return week_label(first - dt.timedelta(days=first.weekday()))
+    except (OSError, ValueError, IndexError, StopIteration, csv.Error):
         return None
 
 
@@ -161,34 +164,48 @@ def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
       (a later week stays in the chain while an earlier one is re-planned; the solver reads only the weeks before
       the one it plans). A different version already there moves to previous/<week>-<stamp>.csv first.
     Each copy takes its summary.json along as <name>.summary.json. Nothing is deleted.
+
+    All copies of one call are one set (``atomic.commit_set``): all or none, never a truncated file that would
+    wedge later runs. An existing folder is first proved writable (exit 4 before the search, not after it) and
+    any set a killed run left is finished.
     """
+    if not out_dir.is_dir():
+        return  # a fresh folder: nothing to keep, and it is created only when the outputs are written
+    atomic.ensure_writable(out_dir)
+    atomic.settle_for_reading(out_dir)
     current = out_dir / "roster.csv"
-    if not current.exists():
+    if not current.is_file():
         return
     old_week = _week_of(out_dir)
-    if old_week is None or old_week == week_label(monday):
-        _keep(out_dir, current, out_dir / PREVIOUS_DIR / f"{old_week or 'unknown'}-{stamp}.csv", stamp)
-        return
-    target = out_dir / HISTORY_DIR / f"{old_week}.csv"
-    if target.exists():
-        if target.read_bytes() == current.read_bytes():
-            return
-        older = out_dir / PREVIOUS_DIR / f"{old_week}-{stamp}.csv"
-        _keep(out_dir, target, older, stamp, summary=target.with_name(target.stem + ".summary.json"))
-    _keep(out_dir, current, target, stamp, replace=True)
+    files: dict[str, bytes] = {}
+    try:
+        if old_week is None or old_week == week_label(monday):
+            _keep(files, out_dir, current, Path(PREVIOUS_DIR) / f"{old_week or 'unknown'}-{stamp}.csv", stamp)
+        else:
+            target = Path(HISTORY_DIR) / f"{old_week}.csv"
+            if (out_dir / target).exists():
+                if (out_dir / target).read_bytes() == current.read_bytes():
+                    return
+                older = Path(PREVIOUS_DIR) / f"{old_week}-{stamp}.csv"
+                _keep(files, out_dir, out_dir / target, older, stamp,
+                      summary=out_dir / target.with_name(target.stem + ".summary.json"))
+            _keep(files, out_dir, current, target, stamp, replace=True)
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or current}: cannot be read to keep it ({exc.strerror})") from None
+    atomic.commit_set(out_dir, files)
 
 
-def _keep(out_dir: Path, roster: Path, target: Path, stamp: str, *, summary: Path | None = None,
-          replace: bool = False) -> None:
-    """Copy ``roster`` (and its summary: ``summary`` or the folder's summary.json) to ``target``; an existing
-    target is only replaced when ``replace`` (else the copy gets the stamp once more in its name)."""
-    if target.exists() and not replace:
+def _keep(files: dict[str, bytes], out_dir: Path, roster: Path, target: Path, stamp: str, *,
+          summary: Path | None = None, replace: bool = False) -> None:
+    """Add a copy of ``roster`` (and its summary: ``summary`` or the folder's summary.json) as ``target`` (relative
+    to ``out_dir``) to ``files``; an existing target is only replaced when ``replace`` (else the copy gets the stamp
+    once more in its name)."""
+    if (out_dir / target).exists() and not replace:
         target = target.with_name(f"{target.stem}-{stamp}.csv")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(roster, target)
+    files[target.as_posix()] = roster.read_bytes()
     summary = summary if summary is not None else out_dir / "summary.json"
     if summary.exists():
-        shutil.copy2(summary, target.with_name(target.stem + ".summary.json"))
+        files[target.with_name(target.stem + ".summary.json").as_posix()] = summary.read_bytes()
 
 
 #: Several teams without --time-limit: this many seconds of solving per process, spread over the teams ...

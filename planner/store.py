@@ -26,8 +26,9 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from planner.errors import InputError
+from planner.errors import InputError, OutputError
 from planner.roster_io import ROSTER_COLUMNS, ROSTER_OPTIONAL, empty_roster
 from planner.timeutil import week_label
 
@@ -146,15 +147,21 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
-        """One write transaction; the writer lock is taken at the start so version numbers cannot race."""
-        cur = self._conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
+        """One write transaction; the writer lock is taken at the start so version numbers cannot race.
+
+        A full or read-only disk is an OutputError naming the store (exit 4); the transaction is rolled back, so
+        the store holds what it held before.
+        """
+        with disk_errors(self.path):
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                with suppress(sqlite3.Error):  # SQLite may already have rolled back (SQLITE_FULL, I/O error)
+                    cur.execute("ROLLBACK")
+                raise
 
     # -- writing -------------------------------------------------------------------------------------------
 
@@ -311,10 +318,20 @@ def open_store(path: Path, *, create: bool = True) -> Store:
     if not path.exists():
         if not create:
             raise InputError(path, "does not exist; publish a roster first (planner publish) or give --store")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from planner.atomic import output_error
+
+            raise output_error(path.parent, exc) from None
     elif path.is_dir():
         raise InputError(path, "is a folder; expected the store file (e.g. planner.sqlite)")
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    elif not stat.S_ISREG(path.stat().st_mode):
+        raise InputError(path, "is not a regular file; expected the store file (e.g. planner.sqlite)")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    except sqlite3.Error as exc:
+        raise _disk_error(path, exc) from None
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -335,11 +352,38 @@ def open_store(path: Path, *, create: bool = True) -> Store:
         conn.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise InputError(path, "is locked by another planner process; try again") from None
+        if _is_disk_error(exc):
+            raise _disk_error(path, exc) from None
         raise InputError(path, f"is not a planner store ({exc})") from None
     except BaseException:
         conn.close()
         raise
     return Store(path, conn)
+
+
+#: SQLite's words for a disk that cannot take a write (full, read-only, failing, or a file it may not create).
+_DISK_WORDS = ("disk is full", "readonly", "read-only", "disk i/o error", "unable to open database file",
+               "file too large")
+
+
+def _is_disk_error(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc).lower() for w in _DISK_WORDS)
+
+
+def _disk_error(path: Path, exc: sqlite3.Error) -> OutputError:
+    return OutputError(f"{path}: the store cannot be written ({exc}); it holds what it held before this command "
+                       "(free disk space or make the folder writable, then run the command again)")
+
+
+@contextmanager
+def disk_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's disk errors (full, read-only, I/O) into an OutputError naming the store (exit 4)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if _is_disk_error(exc):
+            raise _disk_error(path, exc) from None
+        raise
 
 
 def _now() -> str:

@@ -91,7 +91,7 @@ def replan(
             },
         )
         plan.holidays = holiday_summary(ds, monday, plan.roster)
-        write_outputs(out_dir, plan, week_days(monday), ds.absences)
+        write_outputs(out_dir, plan, week_days(monday), ds.absences, ds=ds)
     from planner.cli.roster import print_plan
 
     print_plan(plan, week_days(monday), ds.absences)

@@ -370,7 +370,7 @@ def roster(
                 scheduler=scheduler,
             )
         days = week_days(monday)
-        write_outputs(out_dir, plan, days, ds.absences)
+        write_outputs(out_dir, plan, days, ds.absences, ds=ds)
     if quiet:
         console.print(f"status: {plan.status}", highlight=False)
     else:

@@ -14,7 +14,7 @@ from planner import atomic
 from planner.pages import render_page, trusted
 from planner.report import texts as T
 from planner.report.figures import ReportFigures, Table
-from planner.safe import cell
+from planner.safe import cell, csv_cell
 
 FORMATS = ("html", "md", "csv", "xlsx", "json")
 _NUMERIC = {"count", "hours", "share", "ratio"}
@@ -113,22 +113,38 @@ def _sheet_value(value: Any, kind: str, lang: str) -> Any:
 
 
 def to_csv(figures: ReportFigures) -> str:
-    """Sections separated by an empty line, each opened by a ``# title`` line and a header of labels."""
+    """Sections separated by an empty line, each opened by a ``# title`` line and a header of labels.
+
+    Text is quoted and spreadsheet-safe in every segment (``planner.safe.csv_cell``: a ``;`` cannot split a field
+    into a formula cell in Dutch Excel); numbers stay unquoted, so a spreadsheet reads them as numbers.
+    """
     lang = figures.lang
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([cell("# " + report_title(figures))])
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+
+    def row(values: list[Any]) -> None:
+        w.writerow(["" if v is None else csv_cell(v) if isinstance(v, str) else v for v in values])
+
+    row(["# " + report_title(figures)])
     for k, v in meta_lines(figures):
-        w.writerow([cell(k), cell(v)])
+        row([k, v])
     for note in _notes(figures):
-        w.writerow([cell("# " + note)])
+        row(["# " + note])
     for t in figures.tables:
         w.writerow([])
-        w.writerow([cell("# " + _table_title(t, lang))])
-        w.writerow([cell(T.label(c.key, lang)) for c in t.columns])
+        row(["# " + _table_title(t, lang)])
+        row([T.label(c.key, lang) for c in t.columns])
         for r in t.rows:
-            w.writerow(["" if (v := _sheet_value(r.get(c.key), c.kind, lang)) is None else v for c in t.columns])
+            row([_csv_value(r.get(c.key), c.kind, lang) for c in t.columns])
     return buf.getvalue()
+
+
+def _csv_value(value: Any, kind: str, lang: str) -> Any:
+    if T.is_missing(value):
+        return None
+    if kind in _NUMERIC:
+        return value
+    return T.fmt(value, kind, lang) if kind in ("flag", "status", "indicator", "reason") else str(value)
 
 
 def to_xlsx(figures: ReportFigures) -> bytes:

@@ -129,6 +129,9 @@ def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[Publis
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise InputError(out_dir, "is not a folder; expected the output folder of planner roster")
+    from planner.atomic import settle_for_reading
+
+    settle_for_reading(out_dir)  # a run killed while moving its outputs into place: finish that set first
     path = out_dir / ROSTER
     if not path.is_file():
         raise InputError(path, "does not exist; a week without a roster cannot be published")

@@ -4,6 +4,7 @@ page (statuses, unmet-hour histograms, wijken without their wijkagent as a table
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
 import io
 import json
@@ -16,7 +17,7 @@ import pandas as pd
 
 from planner.atomic import write_text
 from planner.pages import figure_text_rc, render_page, trusted
-from planner.safe import cell
+from planner.safe import csv_cell
 from planner.whatif.kpi import KPI_COLUMNS, better, fmt, fmt_diff, sweep_statuses, wijk_risk
 
 
@@ -27,13 +28,15 @@ def slug(name: str) -> str:
 
 
 def kpi_csv_text(table: pd.DataFrame) -> str:
-    """The KPI table as CSV text, every string cell made formula-safe."""
+    """The KPI table as CSV text: text quoted and spreadsheet-safe in every segment (``planner.safe.csv_cell``),
+    numbers unquoted."""
     safe = table.copy()
+    safe.columns = [csv_cell(str(c)) for c in safe.columns]
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = [cell(v) for v in safe[col]]
+            safe[col] = [csv_cell(v) for v in safe[col]]
     buf = io.StringIO()
-    safe.to_csv(buf, index=False, lineterminator="\n")
+    safe.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     return buf.getvalue()
 
 

@@ -61,11 +61,13 @@ class Scenario:
 
 def load_scenario(path: Path | str) -> Scenario:
     """Read and validate one scenario file (types and keys; references are checked when it is applied)."""
+    from planner.tables import read_bytes
+
     path = Path(path)
     if not path.is_file():
         raise ConfigError(path, "does not exist; expected a scenario .toml file")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = tomllib.loads(read_bytes(path).decode("utf-8-sig"))  # regular file, size limit, never blocks
     except UnicodeDecodeError:
         raise ConfigError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
