@@ -7,12 +7,18 @@ So in a CSV every *segment* of a field is guarded: the start of the field and ev
 ``; , TAB CR LF``. A segment that, after any ``'`` and then spaces and double quotes, starts with
 ``= + - @`` gets one more leading ``'`` (Excel's own text marker). :func:`uncsv_cell` undoes exactly that, so a
 roster.csv the planner wrote reads back to the same values (docs/data-format.md, "Text in CSV outputs").
+
+An XLSX file is XML, which cannot hold the C0 control characters other than tab, line feed and carriage return,
+nor U+FFFE and U+FFFF: openpyxl refuses them in a cell (IllegalCharacterError) and writes them unchecked into
+page headers, which makes a file Excel cannot open. :func:`xlsx_text` writes each such character visibly as its
+escape (``\\x1b``, ``\\uffff``), the way the terminal shows it (``planner.cli._app.visible``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +30,18 @@ _XLSX_LEADING = frozenset(" \t\r\n\f\v\u00a0\"")
 _BREAKS = frozenset(";,\t\r\n")
 #: ... and what it may skip at the start of a segment (breaks are left to the segment after them).
 _CSV_LEADING = frozenset(" \f\v\u00a0\"")
+#: What XML 1.0 (and so an XLSX file) cannot hold: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` as an XLSX file can hold it: every character XML forbids written as its escape (``\\x07``)."""
+    return _XML_ILLEGAL.sub(_escape, text)
 
 
 def _first(text: str, start: int, leading: frozenset[str]) -> str:
@@ -34,10 +52,12 @@ def _first(text: str, start: int, leading: frozenset[str]) -> str:
 
 
 def cell(value: Any) -> Any:
-    """A value safe for an XLSX cell: text whose first character after spaces and quotes is ``= + - @`` (or that
-    starts with a tab or CR) gets a leading ``'``; other values are returned unchanged."""
+    """A value safe for an XLSX cell: characters XML forbids shown as escapes (:func:`xlsx_text`), then text whose
+    first character after spaces and quotes is ``= + - @`` (or that starts with a tab or CR) gets a leading ``'``;
+    other values are returned unchanged."""
     if not isinstance(value, str):
         return value
+    value = xlsx_text(value)
     if value.startswith(FORMULA_PREFIXES) or _first(value, 0, _XLSX_LEADING) in _FORMULA:
         return "'" + value
     return value

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.safe import cell
+from planner.safe import cell, xlsx_text
 
 #: Fills per shift code (in the order of planner.toml's shifts; more shift types take the next colour) ...
 SHIFT_COLOURS = ("FFF2CC", "D9EAD3", "FCE5CD", "D9D2E9", "D0E0E3", "F4CCCC", "EAD1DC", "C9DAF8", "E6B8AF", "FFE599")
@@ -33,6 +33,7 @@ BELOW_NORM_COLOUR = "F4CCCC"
 DAY_NAMES = ("ma", "di", "wo", "do", "vr", "za", "zo")
 _HEADER_ROWS = 5  # title, subtitle, blank, day names, column names
 _FIRST_DAY_COLUMN = 5  # A id, B name, C wijk, D wijk name
+_TITLE_REFUSED = frozenset("[]:*?/\\\ufffe\uffff")  # Excel's forbidden title characters and XML's non-characters
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ def week_share(own_h: float, available_h: float, worked_h: float) -> float | Non
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
-    """A valid, unique worksheet title (at most 31 characters, none of []:*?/\\, not starting or ending in ')."""
-    clean = "".join(" " if ch in "[]:*?/\\" or ord(ch) < 32 else ch for ch in str(text)).strip().strip("'")
+    """A valid, unique worksheet title (at most 31 characters, none of []:*?/\\ nor what XML forbids, not starting
+    or ending in ')."""
+    clean = "".join(" " if ch in _TITLE_REFUSED or ord(ch) < 32 else ch for ch in str(text)).strip().strip("'")
     clean = clean[:31] or "team"
     title, n = clean, 2
     while title.casefold() in taken or title.casefold() in ("blokken", "run", "history"):
@@ -65,8 +67,9 @@ def sheet_title(text: str, taken: set[str]) -> str:
 
 
 def _header_text(text: str) -> str:
-    """Text safe inside an Excel page header or footer ('&' starts a field code there)."""
-    return str(text).replace("&", "&&")
+    """Text safe inside an Excel page header or footer ('&' starts a field code there; openpyxl does not check
+    it for characters XML forbids, so those are shown as escapes here)."""
+    return xlsx_text(str(text)).replace("&", "&&")
 
 
 def _local(t: Any, tz: Any) -> dt.datetime:

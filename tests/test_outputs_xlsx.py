@@ -14,9 +14,12 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from planner.config import ShiftType
+from planner.safe import cell
 from planner.workbook import ABSENT_COLOUR, BELOW_NORM_COLOUR, sheet_title, week_share, xlsx_bytes
 from tests._robust_helpers import WEEK, WIJK_A, WIJK_B, invoke, write_data
 
@@ -160,6 +163,54 @@ def test_sheet_titles_are_valid_and_unique():
     titles = [sheet_title(t, taken) for t in ("A/B", "A:B", "x" * 40, "x" * 40, "blokken", "'quoted'", "")]
     assert len({t.casefold() for t in titles}) == len(titles)
     assert all(len(t) <= 31 and not set(t) & set("[]:*?/\\") for t in titles)
+
+
+#: What XML 1.0 cannot hold (C0 controls but TAB, LF, CR; U+FFFE, U+FFFF), and characters it can.
+_XML_ILLEGAL = [chr(c) for c in range(32) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]
+_CONTROL_TEXT = st.text(alphabet=st.sampled_from([*_XML_ILLEGAL, "\t", "\n", "\r", "\x7f", "\x85", "=", "a", "é",
+                                                  "\\", "x"]), max_size=16)
+
+
+@given(_CONTROL_TEXT)
+@settings(max_examples=150, deadline=None)
+def test_xlsx_cell_holds_any_text(value):
+    """openpyxl refuses XML's forbidden characters (IllegalCharacterError); safe.cell shows each as its escape, so
+    every text can be written, the file loads, and the rest of the text is kept as typed (a CR reads back as LF:
+    XML's line-end rule)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = cell(value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    got = load_workbook(buf).active["A1"].value or ""
+    assert not set(got) & set(_XML_ILLEGAL)
+    expected = "".join((f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+                       if ch in _XML_ILLEGAL else ch for ch in value)
+    assert got.removeprefix("'") == expected.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_roster_xlsx_with_control_characters_in_every_text_loads():
+    """Team, officer name, wijk name, task and absence reason with control characters and U+FFFF: the workbook is
+    written (no IllegalCharacterError) and well-formed also in the page header, which openpyxl does not check; the
+    characters are shown as escapes."""
+    bad = "a\x01b\x1b[31m\x0b\uffff"
+    plan = _plan()
+    plan.results[0].team = f"Team A {bad}"
+    plan.results[0].officers.loc[0, "name"] = f"Anna {bad}"
+    plan.results[0].roster.loc[2, "task"] = f"IBT {bad}"
+    plan.roster = pd.concat([r.roster for r in plan.results], ignore_index=True)
+    absences = ABSENCES.assign(reason=f"verlof {bad}")
+    data = xlsx_bytes(plan, DAYS, absences, FIXED, wijk_names={WIJK_A: f"Oost {bad}"}, shifts=SHIFTS, tz=TZ)
+    wb = load_workbook(io.BytesIO(data))
+    shown = "a\\x01b\\x1b[31m\\x0b\\uffff"
+    team = wb.worksheets[0]
+    assert team["A1"].value == f"Rooster {WEEK} · Team A {shown}"
+    assert team.oddHeader.center.text == f"Team A {shown} · week {WEEK}"
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    for typed in (f"Anna {shown}", f"Oost {shown}", f"IBT {shown}", f"verlof {shown}"):
+        assert typed in texts, typed
+    assert not any(set(t) & set(_XML_ILLEGAL) for t in texts)
 
 
 def test_roster_run_writes_a_sheet_per_team(tmp_path):
