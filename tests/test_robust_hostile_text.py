@@ -17,8 +17,7 @@ Two payload sets:
 - ``text``: long non-ASCII text, right-to-left text with a bidi override, line breaks, and control characters
   (everything but NUL).
 
-Each command runs once per set (module fixture); the tests then look at its output. Problems that belong to the
-spreadsheet and calendar outputs (issue 13.4, ``planner/outputs.py``) are marked xfail(strict) below.
+Each command runs once per set (module fixture); the tests then look at its output.
 """
 
 from __future__ import annotations
@@ -302,11 +301,6 @@ def run(request, tmp_path_factory) -> Run:  # type: ignore[no-untyped-def]
     return _RUNS[kind]
 
 
-def _xfail_outputs(request, run: Run, kinds: tuple[str, ...], reason: str) -> None:  # type: ignore[no-untyped-def]
-    if run.kind in kinds:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=f"issue 13.4: outputs helper ({reason})"))
-
-
 # ---- page text -------------------------------------------------------------------------------------------------
 
 
@@ -427,14 +421,10 @@ def test_no_payload_ran(run: Run) -> None:
 COMMANDS = ["validate", "roster", "check", "map", "map_names", "report_html", "report_md", "report_csv",
             "report_xlsx", "report_json", "internal_html", "internal_md", "internal_csv", "internal_xlsx",
             "internal_json", "publish", "report_store", "cover", "whatif", "sweep", "staffing"]
-#: Commands that write an XLSX: openpyxl refuses control characters (IllegalCharacterError, a traceback).
-XLSX_COMMANDS = {"roster", "report_xlsx", "internal_xlsx", "publish", "report_store"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_command_succeeds_without_traceback(run: Run, command: str, request) -> None:  # type: ignore[no-untyped-def]
-    if command in XLSX_COMMANDS:
-        _xfail_outputs(request, run, ("text",), "control characters in XLSX cells")
+def test_command_succeeds_without_traceback(run: Run, command: str) -> None:
     res = run.results[command]
     assert "Traceback" not in res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
@@ -446,8 +436,7 @@ def test_terminal_shows_names_as_typed(run: Run) -> None:
     from planner.cli._app import visible
 
     out = run.results["roster"].output
-    if run.kind == "text" and run.results["roster"].exit_code != 0:
-        pytest.skip("roster failed on the XLSX (see the xfail above); the grid is printed after the outputs")
+    assert run.results["roster"].exit_code == 0, out[-800:]
     for name in run.values["officer_name"]:
         for line in visible(name).split("\n"):
             assert line.strip() in out, line[:60]
@@ -489,11 +478,9 @@ def test_municipal_pages_hold_no_free_text_of_the_roster(run: Run) -> None:
 
 
 @pytest.mark.parametrize("name", ["report.md", "internal.md", "store.md"])
-def test_markdown_shows_input_text_as_typed(run: Run, name: str, request) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_shows_input_text_as_typed(run: Run, name: str) -> None:
     from tests.test_report_formats import md_to_html
 
-    if name == "store.md":  # published from the roster run, which writes an XLSX first
-        _xfail_outputs(request, run, ("text",), "control characters in XLSX cells")
     html = md_to_html(_read(run.out / name))
     p = _PageText()
     p.feed(html)
@@ -528,18 +515,16 @@ def test_csv_cells_are_text_not_formulas(run: Run, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["report.csv", "internal.csv", "sweep/wijk_risk.csv"])
-def test_csv_fields_survive_a_semicolon_reader(run: Run, name: str, request) -> None:  # type: ignore[no-untyped-def]
+def test_csv_fields_survive_a_semicolon_reader(run: Run, name: str) -> None:
     """Dutch Excel splits on ';': a field holding ';' must be quoted, so no split-off piece starts a formula."""
-    _xfail_outputs(request, run, ("code",), "fields with ';' are not quoted for Dutch Excel")
     cells = [c for row in csv.reader(io.StringIO(_read(run.out / name)), delimiter=";") for c in row]
     assert not [c for c in cells if c.lstrip(" \"").startswith(("=", "+", "@"))], name
 
 
 @pytest.mark.parametrize("name", ["report.xlsx", "internal.xlsx", "roster/roster.xlsx"])
-def test_xlsx_cells_are_text_not_formulas(run: Run, name: str, request) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_cells_are_text_not_formulas(run: Run, name: str) -> None:
     from openpyxl import load_workbook
 
-    _xfail_outputs(request, run, ("text",), "control characters in XLSX cells")
     wb = load_workbook(run.out / name)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -549,9 +534,7 @@ def test_xlsx_cells_are_text_not_formulas(run: Run, name: str, request) -> None:
                     assert not c.value.startswith(FORMULA_START), (name, ws.title, c.coordinate, c.value[:40])
 
 
-def test_roster_csv_holds_no_formula(run: Run, request) -> None:  # type: ignore[no-untyped-def]
-    _xfail_outputs(request, run, ("code",), "roster.csv task column carries event names unneutralised")
-    _xfail_outputs(request, run, ("text",), "control characters in XLSX cells stop the run before roster.csv")
+def test_roster_csv_holds_no_formula(run: Run) -> None:
     path = run.out / "roster" / "roster.csv"
     assert path.is_file()
     bad = [c for c in _csv_cells(path) if c.startswith(FORMULA_START) and not _is_number(c)]
@@ -569,11 +552,10 @@ def test_png_maps_draw_names_without_mathtext(run: Run) -> None:
     assert len(pngs) == 7 and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
 
 
-def test_calendars_parse_and_carry_names_as_typed(run: Run, request) -> None:  # type: ignore[no-untyped-def]
+def test_calendars_parse_and_carry_names_as_typed(run: Run) -> None:
     """Every .ics parses; an event's free-text name comes back from the DESCRIPTION exactly as typed."""
     from icalendar import Calendar
 
-    _xfail_outputs(request, run, ("text",), "control characters in XLSX cells stop the run before ics/")
     files = sorted((run.out / "roster" / "ics").glob("*.ics"))
     assert files
     texts = []
