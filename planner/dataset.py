@@ -25,6 +25,8 @@ GEMEENTEN = "gemeenten.csv"
 DEMAND = "demand.csv"
 TEAM_DEMAND = "team_demand.csv"
 WISHES = "wishes.csv"
+#: Every CSV read from a data folder by its default name; each is checked before anything is opened.
+INPUT_CSVS = (OFFICERS, ABSENCES, POPULATION, GEMEENTEN, DEMAND, TEAM_DEMAND, WISHES)
 
 OFFICER_COLUMNS = ["officer_id", "name", "wijk_code", "contract_hours"]
 OFFICER_OPTIONAL = ["night_exempt", "team", "skills"]
@@ -172,7 +174,7 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     if not root.is_dir():
         raise InputError(root, "is not a folder; expected a data folder with officers.csv and a wijken file")
     # Before anything is opened: every file read by its default name is a regular file inside the folder.
-    guard_folder(root, [CONFIG_NAME, OFFICERS, POPULATION, ABSENCES, DEMAND, TEAM_DEMAND, WISHES, *WIJKEN_NAMES])
+    guard_folder(root, [CONFIG_NAME, *INPUT_CSVS, *WIJKEN_NAMES])
     cfg = config or load_config(root / CONFIG_NAME)
     files: dict[str, str] = {}
     if (root / CONFIG_NAME).exists():

@@ -20,14 +20,18 @@ from pathlib import Path
 
 import pytest
 
-from planner import tables
+from planner import dataset, tables
+from planner.config import CONFIG_NAME
+from planner.geo import WIJKEN_NAMES
 from tests._robust_helpers import BASE_FILES, WEEK, WIJK_A, invoke, one_error_line, tree_digest, write_data
 
 #: What a file outside the data folder holds; no error line may ever show it.
 SECRET = "GEHEIM-7f3a9 root:x:0:0:root:/root:/bin/bash"
 
-#: Every file read from a data folder by its default name.
-DEFAULT_NAMES = sorted(set(BASE_FILES) | {"wijken.gpkg", "wijken.json", "wijken.shp", "wijken.fgb"})
+#: Every file read from a data folder by its default name: every CSV name planner.dataset defines (so a new input
+#: file is covered the day it is added), planner.toml and the wijken file's names.
+DEFAULT_NAMES = sorted({v for v in vars(dataset).values() if isinstance(v, str) and v.endswith(".csv")}
+                       | set(BASE_FILES) | {CONFIG_NAME, *WIJKEN_NAMES})
 
 
 @contextlib.contextmanager
@@ -140,7 +144,7 @@ def test_shapefile_companion_linked_outside_is_refused(tmp_path):
 # -- FIFOs and devices never block ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", [n for n in DEFAULT_NAMES if n in BASE_FILES])
+@pytest.mark.parametrize("name", [n for n in DEFAULT_NAMES if n in BASE_FILES or n.endswith(".csv")])
 def test_fifo_under_a_default_name_is_refused_without_blocking(tmp_path, name):
     """A named pipe as officers.csv, planner.toml, wijken.geojson ...: refused at once (it hung validate forever)."""
     data = _folder(tmp_path, drop=name)
