@@ -27,8 +27,8 @@ def main() -> None:
     results = {}
     for workers in (1, 2):
         t0 = time.perf_counter()
-        res = run_sweep(ds, monday, rate=args.rate, samples=args.samples, seed=1, workers=workers,
-                        time_limit_s=args.budget)
+        res = run_sweep(ds, monday, rate=args.rate, samples=args.samples, seed=1, processes=workers,
+                        budget=args.budget)
         times[workers] = time.perf_counter() - t0
         results[workers] = res
         s = res.samples

@@ -185,6 +185,13 @@ class Files:
     wijken_crs: StrictStr | None = Field(None, description="only for a file that states no CRS (CBS files are RD New)")
 
 
+def reason_key(reason: str) -> str:
+    """An absence reason as it is matched: case and surrounding spaces ignored, and every line ending as ``\n``,
+    as CSV fields are read (``planner.tables.normalise_newlines``), so a reason with a line break in planner.toml
+    matches the same reason in absences.csv."""
+    return reason.replace("\r\n", "\n").replace("\r", "\n").strip().lower()
+
+
 @dataclass(frozen=True, config=_STRICT)
 class Absences:
     """Which absence reasons make hours unavailable, and which are work away from the wijk (and as what)."""
@@ -204,12 +211,12 @@ class Absences:
     @field_validator("unavailable", "sickness")
     @classmethod
     def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(v.strip().lower() for v in value)
+        return tuple(reason_key(v) for v in value)
 
     @field_validator("work")
     @classmethod
     def _lower_keys(cls, value: dict[str, str]) -> dict[str, str]:
-        return {k.strip().lower(): v for k, v in value.items()}
+        return {reason_key(k): v for k, v in value.items()}
 
     @model_validator(mode="after")
     def _sickness_unavailable(self) -> Absences:
@@ -336,9 +343,67 @@ class Period:
     times_days: StrictInt = Field(7, ge=1, le=42, description="with notice = 'rest_days': days that get their times")
 
 
+#: How a public holiday counts (``[holidays] mode``).
+HOLIDAY_MODES = ("day_off", "working_day")
+_MONTH_DAY_RE = r"^(\d{2})-(\d{2})$"
+
+
+@dataclass(frozen=True, config=_STRICT)
+class HolidaySettings:
+    """Public holidays: the ``holidays`` package's days of ``country`` ("" for none) plus ``extra`` minus
+    ``exclude`` (``YYYY-MM-DD`` for one date, ``MM-DD`` for every year; an extra day may add its name after a
+    space). ``mode`` "day_off": a weekday holiday is a day off for every officer (counted as leave, contract / 5);
+    "working_day": an ordinary working day whose hours earn compensation (summary.json lists them)."""
+
+    mode: Literal["day_off", "working_day"] = Field("day_off", description="how a public holiday counts")
+    country: StrictStr = Field("NL", description="ISO 3166 country of the holidays package, or \"\" for none")
+    extra: tuple[StrictStr, ...] = Field((), description="more holidays: YYYY-MM-DD, or MM-DD every year")
+    exclude: tuple[StrictStr, ...] = Field((), description="holidays that are not: YYYY-MM-DD or MM-DD")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        import re
+
+        value = value.strip().upper()
+        if value and not re.match(r"^[A-Z]{2}$", value):
+            raise ValueError(f"'{value}' is not a country code; expected two letters such as NL (or \"\")")
+        return value
+
+    @field_validator("extra", "exclude")
+    @classmethod
+    def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        from planner.timeutil import parse_date
+
+        for v in value:
+            day = v.strip().split(" ", 1)[0]
+            m = re.match(_MONTH_DAY_RE, day)
+            try:
+                if m:
+                    dt.date(2000, int(m.group(1)), int(m.group(2)))  # a leap year: 02-29 is a day
+                else:
+                    parse_date(day)
+            except ValueError:
+                raise ValueError(f"'{v}' is not a date; expected YYYY-MM-DD (one date) or MM-DD (every year), "
+                                 "optionally followed by a name") from None
+        return tuple(v.strip() for v in value)
+
+
+MAX_GROUP_SIZE = 1000
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Privacy:
+    """Municipal outputs: a figure about fewer than ``min_group_size`` wijkagenten is combined or withheld."""
+
+    min_group_size: StrictInt = Field(3, ge=1, le=MAX_GROUP_SIZE, description="smallest group a figure may show")
+
+
 _TOP_KEYS = (
     "team", "files", "shifts", "activities", "absences", "rules", "norm", "hours", "team_demand", "travel",
-    "weights", "solver", "period",
+    "weights", "solver", "period", "holidays", "privacy",
 )
 
 
@@ -360,6 +425,8 @@ class Config:
     solver: SolverSettings = Field(default_factory=SolverSettings)
     files: Files = Field(default_factory=Files)
     period: Period = Field(default_factory=Period)
+    holidays: HolidaySettings = Field(default_factory=HolidaySettings)
+    privacy: Privacy = Field(default_factory=Privacy)
     source: str | None = None
 
     @property
@@ -382,7 +449,7 @@ class Config:
 
     def absence_kind(self, reason: str) -> tuple[str, str | None]:
         """('unavailable', None) or ('work', activity) for an absence reason; KeyError if unknown."""
-        key = reason.strip().lower()
+        key = reason_key(reason)
         if key in self.absences.unavailable:
             return "unavailable", None
         if key in self.absences.work:
@@ -412,11 +479,10 @@ def load_config(path: Path) -> Config:
     """Read and validate planner.toml; a missing file gives the defaults."""
     if not path.exists():
         return Config()
-    from planner.tables import check_size
+    from planner.tables import read_bytes
 
-    check_size(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = tomllib.loads(read_bytes(path).decode("utf-8-sig"))
     except OSError as exc:
         raise ConfigError(path, f"cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -474,7 +540,7 @@ def _table_class(key: str) -> type | None:
     return {
         "team": Team, "files": Files, "absences": Absences, "rules": Rules, "norm": Norm, "hours": HoursSettings,
         "team_demand": TeamDemandSettings, "travel": Travel, "weights": Weights, "solver": SolverSettings,
-        "period": Period,
+        "period": Period, "holidays": HolidaySettings, "privacy": Privacy,
     }.get(key.split(".")[0] if key else "")
 
 
@@ -501,6 +567,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
         for name, cls in (
             ("rules", Rules), ("norm", Norm), ("hours", HoursSettings), ("team_demand", TeamDemandSettings),
             ("travel", Travel), ("weights", Weights), ("solver", SolverSettings), ("period", Period),
+            ("holidays", HolidaySettings), ("privacy", Privacy),
         )
     }
     rules: Rules = tables["rules"]

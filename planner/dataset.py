@@ -13,17 +13,20 @@ import numpy as np
 import pandas as pd
 
 from planner.config import CONFIG_NAME, PRIORITY_FACTORS, Config, load_config
-from planner.errors import CrossFileError, InputError
-from planner.geo import find_wijken_file, read_wijken
-from planner.tables import check_size, parse_bool, parse_cell, parse_number, read_csv
-from planner.timeutil import parse_date, parse_datetime, parse_hhmm, parse_weekday
+from planner.errors import CrossFileError, GeometryError, InputError
+from planner.geo import WIJKEN_NAMES, find_wijken_file, read_wijken
+from planner.tables import guard_folder, open_input, parse_bool, parse_cell, parse_number, read_csv
+from planner.timeutil import is_date_only, local, parse_date, parse_datetime, parse_day, parse_hhmm
 
 OFFICERS = "officers.csv"
 ABSENCES = "absences.csv"
 POPULATION = "population.csv"
+GEMEENTEN = "gemeenten.csv"
 DEMAND = "demand.csv"
 TEAM_DEMAND = "team_demand.csv"
 WISHES = "wishes.csv"
+#: Every CSV read from a data folder by its default name; each is checked before anything is opened.
+INPUT_CSVS = (OFFICERS, ABSENCES, POPULATION, GEMEENTEN, DEMAND, TEAM_DEMAND, WISHES)
 
 OFFICER_COLUMNS = ["officer_id", "name", "wijk_code", "contract_hours"]
 OFFICER_OPTIONAL = ["night_exempt", "team", "skills"]
@@ -53,13 +56,16 @@ class Dataset:
     absences
         officer_id, start, end (aware datetimes), reason, kind ('unavailable' or 'work'), activity, _row.
     demand
-        Wijk presence wanted: wijk_code, weekday (0-6 or -1), date (date or None), start, end (times),
-        officers, theme, priority, priority_factor, _row.
+        Wijk presence wanted: wijk_code, weekday (0-6, -1 with a date, -2 on holidays only), date (date or
+        None), start, end (times), officers, theme, priority, priority_factor, holiday ('' or the holiday the
+        row is for: 'feestdag' for every one, else a holiday's key such as 'koningsdag'), _row.
     team_demand
         Noodhulp support and events: kind ('noodhulp' or 'event'), name, weekday, date, start, end, officers,
-        wijk_code ('' when none), team, _row.
+        wijk_code ('' when none), team, holiday, _row.
     wishes
         Wished days off: officer_id, date, _row.
+    holiday_days, holiday_span, base
+        After :meth:`with_holidays`: the holidays applied, the span they were applied to, and the data as read.
     """
 
     root: Path
@@ -71,6 +77,23 @@ class Dataset:
     team_demand: pd.DataFrame
     wishes: pd.DataFrame
     files: dict[str, str] = field(default_factory=dict)
+    holiday_days: dict[dt.date, str] = field(default_factory=dict)
+    holiday_span: tuple[dt.date, dt.date] | None = None
+    base: Dataset | None = None
+
+    def with_holidays(self, first: dt.date, end: dt.date, demand_first: dt.date | None = None) -> Dataset:
+        """The data as it holds from ``first`` up to ``end`` with public holidays applied (``planner.holidays``):
+        day-off absences, and from ``demand_first`` (default ``first``) the holiday demand rule. Call it on the
+        loaded data (not on a team's part) with every week a command reads; a second call replaces the first
+        span."""
+        from planner.holidays import apply_holidays
+
+        return apply_holidays(self, first, end, demand_first)
+
+    def with_holidays_for_week(self, monday: dt.date, history_weeks: int = 16) -> Dataset:
+        """:meth:`with_holidays` for the week of ``monday`` (absences and demand) and the ``history_weeks`` before
+        it (absences only: the rolling rules read their available hours)."""
+        return self.with_holidays(monday - dt.timedelta(weeks=history_weeks), monday + dt.timedelta(days=7), monday)
 
     @property
     def teams(self) -> list[str]:
@@ -115,7 +138,34 @@ class Dataset:
             team_demand=td[keep].reset_index(drop=True),
             wishes=self.wishes[self.wishes["officer_id"].isin(ids)].reset_index(drop=True),
             files=self.files,
+            holiday_days=self.holiday_days,
+            holiday_span=self.holiday_span,
+            base=None,  # a team's part is not re-applied (see with_holidays): subsetting the base too cost 2x
         )
+
+
+def check_pins(ds: Dataset, pins: pd.DataFrame, monday: dt.date, path: Path | str) -> pd.DataFrame:
+    """Pinned blocks (roster format, as read by ``read_roster``) that belong to this week's plan.
+
+    A pin of an officer not in officers.csv, in a wijk not in the wijken file, or dated outside the week being
+    planned is refused with an InputError naming the file, row and column (a pin that would be ignored silently
+    is an edit the planner believes is kept).
+    """
+    ids = set(ds.officers["officer_id"].astype(str))
+    wijken = set(ds.wijken["wijk_code"].astype(str))
+    sunday = monday + dt.timedelta(days=6)
+    for r in pins.to_dict("records"):
+        row = int(r["_row"]) if "_row" in r and pd.notna(r["_row"]) else None
+        if str(r["officer_id"]) not in ids:
+            raise CrossFileError(path, f"officer '{r['officer_id']}' is not in officers.csv", row=row,
+                                 column="officer_id")
+        wijk = str(r.get("wijk_code") or "").strip()
+        if wijk and wijk not in wijken:
+            raise CrossFileError(path, f"wijk '{wijk}' is not in the wijken file", row=row, column="wijk_code")
+        if not monday <= r["date"] <= sunday:
+            raise InputError(path, f"{r['date'].isoformat()} lies outside the week being planned ({monday.isoformat()}"
+                             f" to {sunday.isoformat()}); pin only blocks of that week", row=row, column="date")
+    return pins
 
 
 def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
@@ -123,6 +173,8 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     root = Path(root)
     if not root.is_dir():
         raise InputError(root, "is not a folder; expected a data folder with officers.csv and a wijken file")
+    # Before anything is opened: every file read by its default name is a regular file inside the folder.
+    guard_folder(root, [CONFIG_NAME, *INPUT_CSVS, *WIJKEN_NAMES])
     cfg = config or load_config(root / CONFIG_NAME)
     files: dict[str, str] = {}
     if (root / CONFIG_NAME).exists():
@@ -130,9 +182,13 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     wpath = find_wijken_file(root, cfg.files.wijken)
     files[wpath.name] = _sha256(wpath)
     wijken = read_wijken(wpath, cfg.files.wijken_layer, cfg.files.wijken_crs)
+    _check_wijken_population(wijken, wpath)
     if (root / POPULATION).exists():
         files[POPULATION] = _sha256(root / POPULATION)
         wijken = _apply_population(wijken, root / POPULATION)
+    if (root / GEMEENTEN).exists():
+        files[GEMEENTEN] = _sha256(root / GEMEENTEN)
+        wijken = _apply_gemeente_names(wijken, root / GEMEENTEN)
     opath = root / OFFICERS
     if not opath.exists():
         raise InputError(opath, "is missing; expected officer_id, name, wijk_code, contract_hours")
@@ -140,9 +196,9 @@ def load_dataset(root: Path | str, config: Config | None = None) -> Dataset:
     officers = _officers(opath, cfg, set(wijken["wijk_code"]))
     ids = set(officers["officer_id"])
     absences = _optional(root / ABSENCES, files, lambda p: _absences(p, cfg, ids), _empty_absences)
-    demand = _optional(root / DEMAND, files, lambda p: _demand(p, set(wijken["wijk_code"])), _empty_demand)
+    demand = _optional(root / DEMAND, files, lambda p: _demand(p, set(wijken["wijk_code"]), cfg), _empty_demand)
     team_demand = _optional(root / TEAM_DEMAND, files,
-                            lambda p: _team_demand(p, set(wijken["wijk_code"]), set(officers["team"])),
+                            lambda p: _team_demand(p, set(wijken["wijk_code"]), set(officers["team"]), cfg),
                             _empty_team_demand)
     wishes = _optional(root / WISHES, files, lambda p: _wishes(p, ids), _empty_wishes)
     return Dataset(root, cfg, wijken, officers, absences, demand, team_demand, wishes, files)
@@ -156,14 +212,23 @@ def _optional(path: Path, files: dict[str, str], loader, empty) -> pd.DataFrame:
 
 
 def _sha256(path: Path) -> str:
-    """Hash of an input file, read in chunks; a CSV above the size limit is refused before it is read."""
-    if path.suffix.lower() in (".csv", ".toml"):
-        check_size(path)
+    """Hash of an input file, read in chunks; a file above its size limit or not a regular file is refused
+    before it is read (``tables.open_input``)."""
     try:
-        with path.open("rb") as fh:
+        with open_input(path) as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror})") from None
+
+
+def _check_wijken_population(wijken: gpd.GeoDataFrame, path: Path) -> None:
+    """A negative population in the wijken file is an error; CBS's sentinels (at or below -99999990) were
+    already read as unknown by read_wijken."""
+    bad = wijken[wijken["inwoners"] < 0]
+    if len(bad):
+        code, value = str(bad["wijk_code"].iloc[0]), float(bad["inwoners"].iloc[0])
+        raise GeometryError(path, f"{value:g} inhabitants is negative; expected a count, empty or a CBS "
+                            "sentinel for unknown (-99999999)", row=f"wijk {code}", column="inwoners")
 
 
 def _apply_population(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
@@ -190,6 +255,30 @@ def _apply_population(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     return out
 
 
+def _apply_gemeente_names(wijken: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
+    """Gemeente names from gemeenten.csv (gemeente_code, gemeente_naam); they win over the wijken file's.
+
+    Codes the wijken file does not hold are ignored, so a national list of gemeenten can be used as it is.
+    """
+    import re
+
+    df = read_csv(path, ["gemeente_code", "gemeente_naam"])
+    names: dict[str, str] = {}
+    for r in df.to_dict("records"):
+        row, code, naam = int(r["_row"]), str(r["gemeente_code"]).strip().upper(), str(r["gemeente_naam"]).strip()
+        if not re.fullmatch(r"GM\d{4}", code):
+            raise InputError(path, f"'{r['gemeente_code']}' is not a CBS gemeente code; expected GM followed by 4 "
+                             "digits", row=row, column="gemeente_code")
+        if code in names:
+            raise CrossFileError(path, f"gemeente '{code}' appears twice", row=row, column="gemeente_code")
+        if not naam:
+            raise InputError(path, "is empty; expected the gemeente's name", row=row, column="gemeente_naam")
+        names[code] = naam
+    out = wijken.copy()
+    out["gemeente_naam"] = out["gemeente_code"].map(names).fillna(out["gemeente_naam"])
+    return out
+
+
 def _officers(path: Path, cfg: Config, wijk_codes: set[str]) -> pd.DataFrame:
     df = read_csv(path, OFFICER_COLUMNS, OFFICER_OPTIONAL)
     if df.empty:
@@ -212,6 +301,11 @@ def _officers(path: Path, cfg: Config, wijk_codes: set[str]) -> pd.DataFrame:
         if not wijken:
             raise InputError(path, "is empty; expected one or more wijk codes separated by |", row=row,
                              column="wijk_code")
+        twice = sorted({w for w in wijken if wijken.count(w) > 1})
+        if twice:
+            # 'WK01|WK01' would count the officer twice as half an officer in one wijk: say which one was meant
+            raise InputError(path, f"wijk '{twice[0]}' is listed twice; list each of the officer's wijken once",
+                             row=row, column="wijk_code")
         for w in wijken:
             if w not in wijk_codes:
                 raise CrossFileError(path, f"wijk '{w}' is not on the map (not in the wijken file)", row=row,
@@ -244,8 +338,8 @@ def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
             raise CrossFileError(path, f"officer '{oid}' is not in officers.csv", row=row, column="officer_id")
         start = parse_cell(path, row, "start", parse_datetime, r["start"], tz)
         end = parse_cell(path, row, "end", parse_datetime, r["end"], tz)
-        if len(r["end"].strip()) == 10:  # a date alone: the whole day is included
-            end = parse_datetime((parse_date(r["end"]) + dt.timedelta(days=1)).isoformat(), tz)
+        if is_date_only(r["end"]):  # a date alone (2027-01-20 or 20270120): the whole day is included
+            end = local(parse_date(r["end"]) + dt.timedelta(days=1), dt.time(0, 0), tz)
         if end <= start:
             raise InputError(path, f"ends ({r['end']}) at or before it starts ({r['start']})", row=row, column="end")
         if (end - start).days > 366:
@@ -275,17 +369,19 @@ def _absences(path: Path, cfg: Config, ids: set[str]) -> pd.DataFrame:
     return out
 
 
-def _day(text: str, path: Path, row: int) -> tuple[int, dt.date | None]:
-    s = text.strip()
-    if len(s) == 10 and s[4] == "-":
-        try:
-            return -1, parse_date(s)
-        except ValueError as exc:
-            raise InputError(path, str(exc), row=row, column="day") from None
+def _day(text: str, path: Path, row: int, cfg: Config | None = None) -> tuple[int, dt.date | None, str]:
+    """A ``day`` cell: (weekday, date, holiday): a weekday, an ISO date, or ``feestdag`` / a holiday's name."""
     try:
-        return parse_weekday(s), None
+        weekday, date = parse_day(text)
+        return weekday, date, ""
     except ValueError as exc:
-        raise InputError(path, f"{exc}, or an ISO date YYYY-MM-DD", row=row, column="day") from None
+        from planner.holidays import HOLIDAY_WEEKDAY, parse_holiday_day
+
+        holiday = parse_holiday_day(text, cfg or Config())
+        if holiday is None:
+            raise InputError(path, f"{exc}, feestdag or a holiday's name such as koningsdag", row=row,
+                             column="day") from None
+        return HOLIDAY_WEEKDAY, None, holiday
 
 
 def _window(r: dict[str, str], path: Path, row: int) -> tuple[dt.time, dt.time]:
@@ -296,7 +392,7 @@ def _window(r: dict[str, str], path: Path, row: int) -> tuple[dt.time, dt.time]:
     return start, end
 
 
-def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
+def _demand(path: Path, wijk_codes: set[str], cfg: Config | None = None) -> pd.DataFrame:
     df = read_csv(path, DEMAND_COLUMNS, DEMAND_OPTIONAL)
     rows = []
     for r in df.to_dict("records"):
@@ -304,7 +400,7 @@ def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
         if r["wijk_code"] not in wijk_codes:
             raise CrossFileError(path, f"wijk '{r['wijk_code']}' is not in the wijken file", row=row,
                                  column="wijk_code")
-        weekday, date = _day(r["day"], path, row)
+        weekday, date, holiday = _day(r["day"], path, row, cfg)
         start, end = _window(r, path, row)
         officers = parse_number(r["officers"], path, row, "officers", minimum=0, maximum=100)
         prio = (r["priority"] or "midden").strip().lower()
@@ -319,11 +415,11 @@ def _demand(path: Path, wijk_codes: set[str]) -> pd.DataFrame:
         theme = (r["theme"] or "algemeen").strip().lower().replace(" & ", "_en_").replace(" ", "_")
         rows.append({"wijk_code": r["wijk_code"], "weekday": weekday, "date": date, "start": start, "end": end,
                      "officers": officers, "theme": theme, "priority": prio, "priority_factor": factor,
-                     "_row": row})
+                     "holiday": holiday, "_row": row})
     return pd.DataFrame(rows) if rows else _empty_demand()
 
 
-def _team_demand(path: Path, wijk_codes: set[str], teams: set[str]) -> pd.DataFrame:
+def _team_demand(path: Path, wijk_codes: set[str], teams: set[str], cfg: Config | None = None) -> pd.DataFrame:
     df = read_csv(path, TEAM_DEMAND_COLUMNS, TEAM_DEMAND_OPTIONAL)
     rows = []
     for r in df.to_dict("records"):
@@ -331,7 +427,7 @@ def _team_demand(path: Path, wijk_codes: set[str], teams: set[str]) -> pd.DataFr
         kind = TEAM_KINDS.get(r["kind"].strip().lower())
         if kind is None:
             raise InputError(path, f"'{r['kind']}' is not a kind; expected noodhulp or event", row=row, column="kind")
-        weekday, date = _day(r["day"], path, row)
+        weekday, date, holiday = _day(r["day"], path, row, cfg)
         start, end = _window(r, path, row)
         officers = parse_number(r["officers"], path, row, "officers", minimum=0, maximum=1000)
         if r["wijk_code"] and r["wijk_code"] not in wijk_codes:
@@ -341,7 +437,7 @@ def _team_demand(path: Path, wijk_codes: set[str], teams: set[str]) -> pd.DataFr
             raise CrossFileError(path, f"team '{r['team']}' has no officers in officers.csv", row=row, column="team")
         rows.append({"kind": kind, "name": r["name"] or f"{kind} {row}", "weekday": weekday, "date": date,
                      "start": start, "end": end, "officers": officers, "wijk_code": r["wijk_code"],
-                     "team": r["team"], "_row": row})
+                     "team": r["team"], "holiday": holiday, "_row": row})
     return pd.DataFrame(rows) if rows else _empty_team_demand()
 
 
@@ -364,12 +460,12 @@ def _empty_absences() -> pd.DataFrame:
 
 def _empty_demand() -> pd.DataFrame:
     return pd.DataFrame(columns=["wijk_code", "weekday", "date", "start", "end", "officers", "theme", "priority",
-                                 "priority_factor", "_row"])
+                                 "priority_factor", "holiday", "_row"])
 
 
 def _empty_team_demand() -> pd.DataFrame:
     return pd.DataFrame(columns=["kind", "name", "weekday", "date", "start", "end", "officers", "wijk_code", "team",
-                                 "_row"])
+                                 "holiday", "_row"])
 
 
 def _empty_wishes() -> pd.DataFrame:

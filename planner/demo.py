@@ -24,6 +24,7 @@ from planner.config import (
     DEFAULT_ACTIVITIES,
     DEFAULT_SHIFTS,
     Absences,
+    HolidaySettings,
     Norm,
     Rules,
     SolverSettings,
@@ -768,7 +769,8 @@ def _team_demand(
     team_names: list[str],
     monday: dt.date,
 ) -> list[list[str]]:
-    """Per team: noodhulp support (about 9 % of contract hours) in 4-hour windows and one event (3 %)."""
+    """Per team: noodhulp support (about 9 % of contract hours) in 4-hour windows, one event (3 %) and the
+    festivities of Koningsdag in the team's first wijk (a row for that holiday: ``day = koningsdag``)."""
     rows: list[list[str]] = []
     for team in sorted(team_names):
         members = [o for o in officers if o["team"] == team]
@@ -803,6 +805,9 @@ def _team_demand(
                 team,
             ]
         )
+        # No draw from rng here: the rest of the region stays what it was before this row existed.
+        rows.append(["event", f"Koningsdag festiviteiten {place[host[0]]}", "koningsdag", "10:00", "18:00",
+                     str(max(2, round(len(members) / 8))), host[0], team])
     order = {d: i for i, d in enumerate(WEEKDAYS_NL)}
     rows.sort(key=lambda r: (r[7], r[0] != "noodhulp", order.get(r[2], 7), r[2], r[3]))
     return rows
@@ -918,6 +923,18 @@ def planner_toml(team_name: str) -> str:
             comment = _TOML_COMMENTS.get(f.name, "")
             text = f"{f.name} = {_toml_value(value)}"
             lines.append(f"{text}  # {comment}" if comment else text)
+    hol = HolidaySettings()
+    lines += [
+        "",
+        "# Public holidays (the holidays package). mode: \"day_off\" (the default: a holiday on a weekday is a day",
+        "# off for every officer, counted as leave) or \"working_day\" (worked as usual; its hours earn compensation,",
+        "# listed in summary.json). This region works on holidays: its teams staff the Koningsdag festivities.",
+        "[holidays]",
+        'mode = "working_day"',
+        f"country = {_toml_str(hol.country)}  # ISO country code; \"\" for none",
+        '# extra = ["05-05 Bevrijdingsdag"]  # MM-DD every year or YYYY-MM-DD once, optionally with a name',
+        "# exclude = []  # dates the country's list has but this team does not keep",
+    ]
     return "\n".join(lines) + "\n"
 
 

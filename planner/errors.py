@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: Exit code of an unexpected error, a bug in planner (EX_SOFTWARE in BSD's sysexits.h): never 1, which means
+#: "infeasible" or "breaches found".
+INTERNAL_ERROR_EXIT = 70
+
 
 class PlannerError(Exception):
     """Base class of every error the CLI turns into a one-line message."""

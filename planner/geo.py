@@ -1,4 +1,4 @@
-"""CBS wijken from any vector file GDAL reads, normalised to one form in RD New (EPSG:28992)."""
+"""CBS wijken from a GeoPackage, GeoJSON, shapefile or FlatGeobuf, normalised to one form in RD New (EPSG:28992)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pyogrio
 from pyproj import CRS
 
 from planner.errors import GeometryError, InputError
+from planner.tables import MAX_VECTOR_BYTES, check_input, open_input, shown
 
 CRS_RD_NEW = "EPSG:28992"
 CRS_WGS84 = "EPSG:4326"
@@ -32,19 +33,101 @@ _SCHEMAS = {
 }
 
 
+#: The documented wijken formats, by file suffix: the GDAL driver that must read it and how its first bytes look.
+#: No other driver ever opens the file: a VRT, a CSV, a URL or a database connection named wijken.geojson is refused.
+WIJKEN_DRIVERS = {
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".shp": "ESRI Shapefile",
+    ".fgb": "FlatGeobuf",
+}
+_FORMAT_NAMES = {"GPKG": "GeoPackage", "GeoJSON": "GeoJSON", "ESRI Shapefile": "shapefile", "FlatGeobuf": "FlatGeobuf"}
+#: Files GDAL reads beside a shapefile or a GeoPackage: each must be a regular file inside the data folder too.
+_SIDECARS = {
+    "ESRI Shapefile": (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml"),
+    "GPKG": ("-wal", "-shm", "-journal"),
+}
+#: A GDAL connection string or virtual path: ``/vsicurl/...``, ``GPKG:file:layer``, ``PG:...``, ``http://...``,
+#: ``archive.zip!inner.shp``. [files] wijken names a file in the data folder, nothing else.
+_GDAL_SYNTAX_RE = re.compile(r"^\s*/?vsi|^[A-Za-z][A-Za-z0-9_ +.-]*:|://|!|^\s*[{<\[]|[\r\n]")
+#: GDAL settings that keep it off the network and away from other files, whatever a file holds.
+GDAL_SAFE_OPTIONS = {
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".planner-no-network",
+    "GDAL_HTTP_PROXY": "127.0.0.1:9",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "OGR_SQLITE_LIST_VIRTUAL_OGR": "NO",
+}
+
+
+def _gdal_offline() -> None:
+    pyogrio.set_gdal_config_options(GDAL_SAFE_OPTIONS)
+    try:
+        import pyproj.network
+
+        pyproj.network.set_network_enabled(False)
+    except Exception:  # pragma: no cover - an old pyproj without the switch
+        pass
+
+
 def find_wijken_file(root: Path, named: str | None) -> Path:
-    """The wijken file: the one planner.toml names (inside the folder), else the first documented name."""
+    """The wijken file: the one planner.toml names (inside the folder), else the first documented name.
+
+    The file must be a regular file inside the data folder (a symbolic link may not lead out of it), of one of
+    the documented formats (by suffix), within the size limit; a shapefile's or GeoPackage's companion files
+    likewise. A GDAL connection string or /vsi path is refused before anything is opened.
+    """
     if named:
+        where = root / "planner.toml"
+        if _GDAL_SYNTAX_RE.search(named):
+            raise InputError(where, f"'{shown(named)}' is not a file name: GDAL connection strings, URLs, archives "
+                             "and /vsi paths are refused; name a file inside the data folder", column="files.wijken")
         p = (root / named).resolve()
         if not p.is_relative_to(root.resolve()):
-            raise InputError(root / "planner.toml", f"'{named}' lies outside the data folder", column="files.wijken")
+            raise InputError(where, f"'{shown(named)}' lies outside the data folder", column="files.wijken")
         if not p.exists():
-            raise InputError(root / "planner.toml", f"'{named}' does not exist", column="files.wijken")
-        return p
-    for name in WIJKEN_NAMES:
-        if (root / name).exists():
-            return root / name
-    raise InputError(root, f"has no wijken file; expected one of {', '.join(WIJKEN_NAMES)} or [files] wijken")
+            raise InputError(where, f"'{shown(named)}' does not exist", column="files.wijken")
+        if p.suffix.lower() not in WIJKEN_DRIVERS:
+            raise InputError(where, f"'{shown(named)}' is not a documented wijken format; expected a file ending in "
+                             f"{', '.join(WIJKEN_DRIVERS)}", column="files.wijken")
+        path = p
+    else:
+        found = [root / name for name in WIJKEN_NAMES if (root / name).is_symlink() or (root / name).exists()]
+        if not found:
+            raise InputError(root, f"has no wijken file; expected one of {', '.join(WIJKEN_NAMES)} or [files] wijken")
+        path = found[0]
+    check_wijken_files(path, root)
+    return path
+
+
+def check_wijken_files(path: Path, root: Path) -> None:
+    """The wijken file and the companion files GDAL would read beside it: inside ``root``, regular, not too big."""
+    check_input(path, root, MAX_VECTOR_BYTES)
+    driver = WIJKEN_DRIVERS.get(path.suffix.lower())
+    stem = path.name[: -len(path.suffix)] if driver == "ESRI Shapefile" else path.name
+    wanted = {(stem + ext).lower() for ext in _SIDECARS.get(driver or "", ())}
+    if wanted:
+        for sibling in path.parent.iterdir():
+            if sibling.name.lower() in wanted:
+                check_input(sibling, root, MAX_VECTOR_BYTES)
+
+
+def _sniff(path: Path, driver: str) -> None:
+    """Refuse a file whose first bytes are not those of its format, before GDAL sees it."""
+    with open_input(path, None, MAX_VECTOR_BYTES) as fh:
+        head = fh.read(4096)
+    ok = {
+        "GPKG": head.startswith(b"SQLite format 3\x00"),
+        "GeoJSON": head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n\x1e").startswith(b"{"),
+        "ESRI Shapefile": head.startswith(b"\x00\x00\x27\x0a"),
+        "FlatGeobuf": head[:3] == b"fgb" and head[4:7] == b"fgb",
+    }[driver]
+    if not ok:
+        raise GeometryError(path, f"is not a {_FORMAT_NAMES[driver]} (its first bytes say otherwise); expected "
+                            f"a {_FORMAT_NAMES[driver]} as its name ends in {path.suffix}")
 
 
 def read_wijken(path: Path, layer: str | None = None, crs: str | None = None) -> gpd.GeoDataFrame:
@@ -53,16 +136,34 @@ def read_wijken(path: Path, layer: str | None = None, crs: str | None = None) ->
     Parameters
     ----------
     path
-        Any vector file GDAL reads. A GeoPackage is read from layer ``layer`` or ``wijken``.
+        A GeoPackage, GeoJSON, shapefile or FlatGeobuf (by suffix: ``WIJKEN_DRIVERS``); only that GDAL driver
+        reads it, offline. A GeoPackage is read from layer ``layer`` or ``wijken``.
     layer
         Layer name; default ``wijken`` when the file has such a layer, else its only layer.
     crs
         The CRS of a file that states none; a file without a CRS is refused unless this is given.
     """
+    path = Path(path)
+    driver = WIJKEN_DRIVERS.get(path.suffix.lower())
+    if driver is None:
+        raise GeometryError(path, f"is not a documented wijken format; expected a file ending in "
+                            f"{', '.join(WIJKEN_DRIVERS)}")
+    if _GDAL_SYNTAX_RE.search(str(path)):
+        raise GeometryError(path, "has a path GDAL would read as a connection string, URL or archive (/vsi, ':' "
+                            "before the first '/', '!', '://'); move the data folder to a plain path")
+    _sniff(path, driver)
+    _gdal_offline()
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            first: str | None = layer if layer in layers else (layers[0] if layers else None)
+            used = pyogrio.read_info(path, layer=first)["driver"]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         raise GeometryError(path, f"is not a vector file GDAL can read ({_short(exc)})") from None
+    if used != driver:
+        raise GeometryError(path, f"is read by GDAL as {used}, not as a {_FORMAT_NAMES[driver]}; expected a "
+                            f"{_FORMAT_NAMES[driver]} as its name ends in {path.suffix}")
     if layer is None:
         if "wijken" in layers:
             layer = "wijken"

@@ -1,21 +1,27 @@
-"""Roster outputs: roster.csv, summary.json, an XLSX grid planners read, one .ics calendar per officer."""
+"""Roster outputs: roster.csv, summary.json, roster.xlsx (planner.workbook), one .ics calendar per officer."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import math
 import re
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from planner import atomic
 from planner.roster_io import roster_to_csv_text
-from planner.safe import cell
 from planner.timeutil import minutes_between
+from planner.workbook import week_share, xlsx_bytes
 
 SUMMARY = "summary.json"
 ROSTER = "roster.csv"
@@ -86,13 +92,16 @@ def summary_dict(plan: Any) -> dict[str, Any]:
         },
         "penalties": [p.__dict__ | {"amount": _num(p.amount), "cost": _num(p.cost)} for p in plan.penalties],
         "inputs": plan.inputs,
+        "run_id": run_id(plan),
         "history": plan.history_files,
+        "holidays": getattr(plan, "holidays", {}),
         "parameters": plan.params,
     }
 
 
 def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame:
-    """Officers × days with shift codes (or the absence reason), hours and own-wijk share."""
+    """Officers × days with shift codes (or the absence reason), hours and own-wijk share (never above 100 %:
+    own-wijk hours over the larger of available and worked hours, ``workbook.week_share``)."""
     roster = plan.roster
     blocks_by: dict[tuple[str, dt.date], list[dict[str, Any]]] = {}
     for r in roster.to_dict("records"):
@@ -116,63 +125,9 @@ def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame
         row["planned h"] = o["planned_h"]
         row["available h"] = o["available_h"]
         row["own-wijk h"] = o["own_wijk_h"]
-        row["share"] = o["share"]
+        row["share"] = week_share(o["own_wijk_h"], o["available_h"], o["planned_h"])
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def xlsx_bytes(grid_df: pd.DataFrame, plan: Any, fixed_time: dt.datetime) -> bytes:
-    """The grid and the blocks as an XLSX workbook (deterministic: fixed document times)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "rooster"
-    ws.append([cell(str(c)) for c in grid_df.columns])
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    low = PatternFill("solid", fgColor="F4CCCC")
-    for rec in grid_df.itertuples(index=False):
-        ws.append([cell(v) if not (isinstance(v, float) and math.isnan(v)) else None for v in rec])
-        share = rec[-1]
-        if isinstance(share, float) and share < plan.norm_share:
-            ws.cell(ws.max_row, len(rec)).fill = low
-    for row in ws.iter_rows(
-        min_row=2, min_col=grid_df.columns.get_loc("share") + 1, max_col=grid_df.columns.get_loc("share") + 1
-    ):
-        for c in row:
-            c.number_format = "0.0%"
-    ws.freeze_panes = "D2"
-    for col in ws.columns:
-        ws.column_dimensions[col[0].column_letter].width = max(
-            10, min(28, max(len(str(c.value or "")) for c in col) + 2)
-        )
-    blocks = wb.create_sheet("blokken")
-    cols = ["officer_id", "date", "start", "end", "activity", "wijk_code", "shift", "task"]
-    blocks.append(cols)
-    for r in plan.roster.to_dict("records"):
-        blocks.append(
-            [
-                cell(r["officer_id"]),
-                r["date"].isoformat(),
-                r["start"].isoformat(timespec="minutes"),
-                r["end"].isoformat(timespec="minutes"),
-                r["activity"],
-                r["wijk_code"],
-                r["shift"],
-                cell(r["task"]),
-            ]
-        )
-    run = wb.create_sheet("run")
-    for key, value in provenance(plan).items():
-        run.append([key, cell(str(value))])
-    wb.properties.created = fixed_time.replace(tzinfo=None)
-    wb.properties.modified = fixed_time.replace(tzinfo=None)
-    wb.properties.creator = "planner"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _fixed_zip_times(buf.getvalue(), fixed_time)
 
 
 def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
@@ -195,72 +150,216 @@ def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def ics_files(plan: Any, fixed_time: dt.datetime) -> dict[str, bytes]:
-    """One iCalendar per officer: one event per shift, with its blocks in the description."""
+#: How an activity reads in a calendar title (Dutch, as the officers read their roster); others: capitalised.
+ACTIVITY_LABELS = {
+    "wijk": "wijk",
+    "voor_wijk": "voor de wijk",
+    "noodhulp": "noodhulp",
+    "event": "evenement",
+    "training": "training",
+    "office": "kantoor",
+    "other_wijk": "andere wijk",
+}
+#: Windows refuses these as file names (with any extension).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def activity_label(activity: str) -> str:
+    return ACTIVITY_LABELS.get(activity, str(activity).replace("_", " "))
+
+
+def _id_hash(text: str, n: int = 10) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def calendar_names(ids: Iterable[str]) -> dict[str, str]:
+    """The calendar file name of each officer id (``<name>.ics``): one file per officer, always.
+
+    An id that is a plain name (ASCII letters, digits, ``-`` and ``_``, at most 64 characters, not a Windows
+    device name) and no other id equals ignoring case is used as it is (``WA0001.ics``). Any other id gets a
+    safe form plus a hash of the exact id (``W_01-3f2a9c1b7e.ics``), so ids that differ only in case, spaces,
+    accents or look-alike letters never share a file, also on a case-insensitive disk (Windows, macOS).
+    """
+    ids = list(dict.fromkeys(str(i) for i in ids))
+    folded = Counter(i.casefold() for i in ids)
+    plain = {i for i in ids if _PLAIN_ID.fullmatch(i) and i.upper() not in _RESERVED and folded[i.casefold()] == 1}
+    width = 10
+    while True:
+        names = {}
+        for i in ids:
+            if i in plain:
+                names[i] = i
+                continue
+            ascii_form = unicodedata.normalize("NFKD", i).encode("ascii", "ignore").decode("ascii")
+            safe = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_form).strip("_-")[:40] or "officer"
+            names[i] = f"{safe}-{_id_hash(i, width)}"
+        taken = Counter(n.casefold() for n in names.values())
+        clash = {i for i, n in names.items() if taken[n.casefold()] > 1}
+        if not clash:
+            return names
+        plain -= clash  # a plain id that equals another's hashed name gets a hash too
+        width += 6
+
+
+def vtimezone(tz: ZoneInfo, around: dt.date) -> Any:
+    """A VTIMEZONE for ``tz`` (RFC 5545 3.6.5) with every UTC-offset change from a year before ``around`` to a
+    year after: each observance starts at the local time of the old offset, as the RFC defines its DTSTART."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
+    first = dt.datetime.combine(around - dt.timedelta(days=366), dt.time(0), tzinfo=dt.UTC)
+    last = first + dt.timedelta(days=2 * 366)
+
+    def offset(t: dt.datetime) -> dt.timedelta:
+        return t.astimezone(tz).utcoffset() or dt.timedelta(0)
+
+    changes = []  # UTC instants at which the offset changes
+    t = first
+    while t < last:
+        nxt = t + dt.timedelta(days=1)
+        if offset(nxt) != offset(t):
+            lo, hi = t, nxt
+            while hi - lo > dt.timedelta(minutes=1):
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if offset(mid) == offset(t) else (lo, mid)
+            changes.append(hi.replace(second=0, microsecond=0))
+        t = nxt
+
+    def observance(at: dt.datetime, before: dt.timedelta) -> Any:
+        local = at.astimezone(tz)
+        comp = TimezoneDaylight() if local.dst() else TimezoneStandard()
+        comp.add("dtstart", (at + before).replace(tzinfo=None))
+        comp.add("tzoffsetfrom", before)
+        comp.add("tzoffsetto", local.utcoffset())
+        comp.add("tzname", local.tzname())
+        return comp
+
+    vtz = Timezone()
+    vtz.add("tzid", tz.key)
+    vtz.add_component(observance(first, offset(first)))
+    for at in changes:
+        vtz.add_component(observance(at, offset(at - dt.timedelta(minutes=1))))
+    return vtz
+
+
+def run_id(plan: Any) -> str:
+    """A short digest of the run's provenance (week, versions, seed, input hashes): the one provenance line in
+    each calendar, and ``run_id`` in summary.json, which holds the full provenance."""
+    text = json.dumps(provenance(plan), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _wijk_text(codes: list[str], wijk_names: Mapping[str, str]) -> str:
+    return ", ".join(f"{wijk_names[c]}" if wijk_names.get(c) and wijk_names[c] != c else c for c in codes)
+
+
+def _event_text(blocks: list[dict[str, Any]], code: str, wijk_names: Mapping[str, str]) -> tuple[str, str, str]:
+    """(title, location, description) of one calendar event, in words an officer reads at a glance."""
+    start, end = min(b["start"] for b in blocks), max(b["end"] for b in blocks)
+    wijken = list(dict.fromkeys(b["wijk_code"] for b in blocks if b["activity"] == "wijk" and b["wijk_code"]))
+    others = list(dict.fromkeys(activity_label(b["activity"]) for b in blocks if b["activity"] != "wijk"))
+    what = ([f"wijk {_wijk_text(wijken, wijk_names)}"] if wijken else []) + others
+    if code:
+        title = f"Dienst {code} {start:%H:%M}–{end:%H:%M}" + (f" · {', '.join(what)}" if what else "")
+    else:
+        tasks = list(dict.fromkeys(str(b["task"]) for b in blocks if isinstance(b["task"], str) and b["task"]))
+        title = " · ".join([", ".join(what) or activity_label(blocks[0]["activity"]), *tasks[:1]])
+        title = title[:1].upper() + title[1:]
+    location = f"wijk {_wijk_text(wijken, wijk_names)}" if wijken else ""
+    lines = []
+    for b in blocks:
+        parts = [f"{b['start']:%H:%M}–{b['end']:%H:%M}", activity_label(b["activity"])]
+        if isinstance(b["wijk_code"], str) and b["wijk_code"]:
+            name = wijk_names.get(b["wijk_code"])
+            parts.append(f"{name} ({b['wijk_code']})" if name and name != b["wijk_code"] else b["wijk_code"])
+        if isinstance(b["task"], str) and b["task"]:
+            parts.append(f"· {b['task']}")
+        lines.append(" ".join(parts))
+    return title, location, "\n".join(lines)
+
+
+def ics_files(plan: Any, fixed_time: dt.datetime, wijk_names: Mapping[str, str] | None = None,
+              tz: ZoneInfo | None = None) -> dict[str, bytes]:
+    """One iCalendar per officer (file name: :func:`calendar_names`): one event per shift, its blocks in the
+    description, a VTIMEZONE for the team's zone, stable UIDs and one short provenance line (X-PLANNER-RUN)."""
     from icalendar import Calendar, Event
 
     out: dict[str, bytes] = {}
     roster = plan.roster
     if roster.empty:
         return out
-    header = [("x-planner-" + re.sub(r"[^A-Za-z0-9]+", "-", k), str(v)) for k, v in provenance(plan).items()]
+    names = wijk_names or {}
+    zone = tz or next((s.tzinfo for s in roster["start"] if isinstance(getattr(s, "tzinfo", None), ZoneInfo)),
+                      ZoneInfo("Europe/Amsterdam"))
+    timezone = vtimezone(zone, min(roster["date"]))
     stamp = fixed_time.astimezone(dt.UTC)
+    rid = run_id(plan)
     # Plain dicts, not a pandas groupby per officer: a national roster has 3,500 officers (docs/benchmarks.md).
     shifts: dict[str, dict[tuple[dt.date, str], list[dict[str, Any]]]] = {}
     for r in roster.to_dict("records"):
         code = r["shift"] if isinstance(r["shift"], str) else ""  # a missing shift code is a block of its own
-        shifts.setdefault(r["officer_id"], {}).setdefault((r["date"], code), []).append(r)
+        shifts.setdefault(str(r["officer_id"]), {}).setdefault((r["date"], code), []).append(r)
+    files = calendar_names(shifts)
     for oid in sorted(shifts):
         cal = Calendar()
         cal.add("prodid", "-//planner//wijkagent rooster//NL")
         cal.add("version", "2.0")
-        for key, value in header:
-            cal.add(key, value)
-        for (d, code), unordered in sorted(shifts[oid].items()):
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("name", f"Rooster {plan.week}")
+        cal.add("x-planner-run", f"{plan.week} {rid}")
+        cal.add_component(timezone)
+        per_day: Counter[dt.date] = Counter()
+        for (d, code), unordered in sorted(shifts[oid].items(), key=lambda kv: (min(b["start"] for b in kv[1]),
+                                                                               kv[0][1])):
             blocks = sorted(unordered, key=lambda b: b["start"])
+            per_day[d] += 1
+            title, location, description = _event_text(blocks, code, names)
             ev = Event()
-            ev.add("uid", f"{oid}-{d.isoformat()}-{code or 'blok'}@planner")
+            # Stable: the same officer, shift date and n-th event of that day give the same UID in every run, so a
+            # re-planned day replaces its event in a calendar instead of adding one.
+            ev.add("uid", f"{d:%Y%m%d}-{per_day[d]}-{_id_hash(oid, 16)}@planner")
             ev.add("dtstamp", stamp)
-            ev.add("dtstart", min(b["start"] for b in blocks))
-            ev.add("dtend", max(b["end"] for b in blocks))
-            acts = ", ".join(dict.fromkeys(b["activity"] for b in blocks))
-            ev.add("summary", f"{code or blocks[0]['activity']} ({acts})")
-            ev.add(
-                "description",
-                "\n".join(
-                    " ".join(
-                        part
-                        for part in (f"{b['start']:%H:%M}-{b['end']:%H:%M}", b["activity"], b["wijk_code"], b["task"])
-                        if isinstance(part, str) and part
-                    )
-                    for b in blocks
-                ),
-            )
+            ev.add("dtstart", min(b["start"] for b in blocks).astimezone(zone))
+            ev.add("dtend", max(b["end"] for b in blocks).astimezone(zone))
+            ev.add("summary", title)
+            if location:
+                ev.add("location", location)
+            ev.add("description", description)
+            ev.add("transp", "OPAQUE")
             cal.add_component(ev)
-        out[_safe_name(str(oid)) + ".ics"] = cal.to_ical()
+        out[files[oid] + ".ics"] = cal.to_ical()
     return out
 
 
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:80] or "officer"
+def wijk_names_of(ds: Any) -> dict[str, str]:
+    """Wijk code -> wijk name from a Dataset (empty without one)."""
+    if ds is None:
+        return {}
+    return {str(c): str(n) for c, n in zip(ds.wijken["wijk_code"], ds.wijken["wijk_naam"], strict=True)}
 
 
-def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.DataFrame) -> list[Path]:
-    """Write every output of a plan atomically; returns the paths written."""
+def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.DataFrame, *,
+                  ds: Any = None) -> list[Path]:
+    """Write a plan's outputs as one set (``atomic.commit_set``): roster.csv, roster.xlsx, summary.json and ics/
+    appear together or not at all, and calendars of officers not in this roster are removed with the old set.
+    A plan without a roster writes summary.json only (its status and explanation); the roster files stay.
+
+    ``ds`` (the Dataset planned) gives wijk names and the team's time zone and shift types to the XLSX and the
+    calendars; without it they show codes. Returns the paths written.
+    """
     fixed_time = dt.datetime.combine(days[0], dt.time(0), tzinfo=dt.UTC)
-    written: list[Path] = []
+    data: dict[str, bytes] = {}
     if plan.has_roster:
-        data = {
-            ROSTER: roster_to_csv_text(plan.roster).encode(),
-            GRID: xlsx_bytes(grid(plan, days, absences), plan, fixed_time),
-        }
-        for name, payload in ics_files(plan, fixed_time).items():
+        tz = ds.config.tz if ds is not None else None
+        data[ROSTER] = roster_to_csv_text(plan.roster).encode()
+        try:
+            data[GRID] = xlsx_bytes(plan, days, absences, fixed_time, wijk_names=wijk_names_of(ds),
+                                    shifts=ds.config.shifts if ds is not None else (), tz=tz)
+        except OSError as exc:  # openpyxl writes each sheet to a temporary file first
+            raise atomic.output_error(Path(out_dir) / GRID, exc, f"while writing a temporary file in "
+                                      f"{tempfile.gettempdir()}") from None
+        for name, payload in ics_files(plan, fixed_time, wijk_names_of(ds), tz).items():
             data[f"{ICS_DIR}/{name}"] = payload
-    else:
-        data = {}
     data[SUMMARY] = (json.dumps(summary_dict(plan), indent=2, ensure_ascii=False, default=str) + "\n").encode()
-    for name, payload in data.items():
-        path = out_dir / name
-        atomic.write_bytes(path, payload)
-        written.append(path)
-    return written
+    return atomic.commit_set(out_dir, data, replace_dirs=[(ICS_DIR, ".ics")] if plan.has_roster else [])

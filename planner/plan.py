@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import functools
+import multiprocessing
 import os
-import shutil
+import signal
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from planner import atomic
 from planner.dataset import Dataset
 from planner.errors import OutputError
+from planner.holidays import holiday_summary
+from planner.interrupts import Interrupted, StopState, ignore_stop_signals_in_worker, stop_signals_raise
 from planner.roster_io import empty_roster, read_roster
 from planner.solver import Result, solve_week
 from planner.solver.extract import Penalty
@@ -39,6 +46,8 @@ class Plan:
     history_files: list[str]
     norm_share: float
     params: dict[str, Any] = field(default_factory=dict)
+    #: Public holidays of the week and hours worked on them (planner.holidays.holiday_summary); summary.json.
+    holidays: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -59,9 +68,10 @@ class Plan:
 
     @property
     def exit_code(self) -> int:
-        """0 a roster; 1 the rules cannot all hold (infeasible); 3 no roster in time; 130 interrupted."""
+        """0 a roster; 1 the rules cannot all hold (infeasible); 3 no roster in time; 130 interrupted (143 when
+        SIGTERM stopped a multi-team run)."""
         if self.interrupted:
-            return 130
+            return 143 if self.params.get("interrupted_by") == "SIGTERM" else 130
         if self.has_roster:
             return 0
         return 1 if self.status == "infeasible" else 3
@@ -128,41 +138,74 @@ def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
     if out_dir is not None:
         hdir = out_dir / HISTORY_DIR
         if hdir.is_dir():
-            found += sorted(p for p in hdir.glob("*.csv"))
+            atomic.settle_for_reading(out_dir)
+            found += sorted(p for p in hdir.glob("*.csv") if not p.name.startswith(".") and p.is_file())
     return found + list(extra)
 
 
 def _week_of(out_dir: Path) -> str | None:
     """The ISO week of the folder's roster.csv, from its first date (summary.json may describe a failed run)."""
     try:
-        with (out_dir / "roster.csv").open(encoding="utf-8-sig") as fh:
-            fh.readline()
-            first = fh.readline().split(",")[1]
-        return week_label(dt.date.fromisoformat(first) - dt.timedelta(days=dt.date.fromisoformat(first).weekday()))
-    except (OSError, ValueError, IndexError):
+        with (out_dir / "roster.csv").open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            first = dt.date.fromisoformat(next(reader)[1])
+        return week_label(first - dt.timedelta(days=first.weekday()))
+    except (OSError, ValueError, IndexError, StopIteration, csv.Error):
         return None
 
 
 def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
-    """Keep what the folder holds: an earlier week's roster is copied to history/ (and so read as history for
-    this week), a re-planned week's to previous/; the new outputs then replace the old ones."""
+    """Keep what the folder holds before new outputs replace it; history/ holds the newest version of every other
+    week, so re-planning an earlier week does not break the chain.
+
+    - roster.csv of the same week (a re-plan of it): copied to previous/<week>-<stamp>.csv;
+    - roster.csv of another week, earlier or later: copied to history/<week>.csv as that week's newest version
+      (a later week stays in the chain while an earlier one is re-planned; the solver reads only the weeks before
+      the one it plans). A different version already there moves to previous/<week>-<stamp>.csv first.
+    Each copy takes its summary.json along as <name>.summary.json. Nothing is deleted.
+
+    All copies of one call are one set (``atomic.commit_set``): all or none, never a truncated file that would
+    wedge later runs. An existing folder is first proved writable (exit 4 before the search, not after it) and
+    any set a killed run left is finished.
+    """
+    if not out_dir.is_dir():
+        return  # a fresh folder: nothing to keep, and it is created only when the outputs are written
+    atomic.ensure_writable(out_dir)
+    atomic.settle_for_reading(out_dir)
     current = out_dir / "roster.csv"
-    if not current.exists():
+    if not current.is_file():
         return
     old_week = _week_of(out_dir)
-    if old_week is not None and old_week < week_label(monday):
-        target = out_dir / HISTORY_DIR / f"{old_week}.csv"
-        if target.exists() and target.read_bytes() == current.read_bytes():
-            return
-    else:
-        target = out_dir / PREVIOUS_DIR / f"{old_week or 'unknown'}-{stamp}.csv"
-    if target.exists():
+    files: dict[str, bytes] = {}
+    try:
+        if old_week is None or old_week == week_label(monday):
+            _keep(files, out_dir, current, Path(PREVIOUS_DIR) / f"{old_week or 'unknown'}-{stamp}.csv", stamp)
+        else:
+            target = Path(HISTORY_DIR) / f"{old_week}.csv"
+            if (out_dir / target).exists():
+                if (out_dir / target).read_bytes() == current.read_bytes():
+                    return
+                older = Path(PREVIOUS_DIR) / f"{old_week}-{stamp}.csv"
+                _keep(files, out_dir, out_dir / target, older, stamp,
+                      summary=out_dir / target.with_name(target.stem + ".summary.json"))
+            _keep(files, out_dir, current, target, stamp, replace=True)
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or current}: cannot be read to keep it ({exc.strerror})") from None
+    atomic.commit_set(out_dir, files)
+
+
+def _keep(files: dict[str, bytes], out_dir: Path, roster: Path, target: Path, stamp: str, *,
+          summary: Path | None = None, replace: bool = False) -> None:
+    """Add a copy of ``roster`` (and its summary: ``summary`` or the folder's summary.json) as ``target`` (relative
+    to ``out_dir``) to ``files``; an existing target is only replaced when ``replace`` (else the copy gets the stamp
+    once more in its name)."""
+    if (out_dir / target).exists() and not replace:
         target = target.with_name(f"{target.stem}-{stamp}.csv")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(current, target)
-    summary = out_dir / "summary.json"
+    files[target.as_posix()] = roster.read_bytes()
+    summary = summary if summary is not None else out_dir / "summary.json"
     if summary.exists():
-        shutil.copy2(summary, target.with_name(target.stem + ".summary.json"))
+        files[target.with_name(target.stem + ".summary.json").as_posix()] = summary.read_bytes()
 
 
 #: Several teams without --time-limit: this many seconds of solving per process, spread over the teams ...
@@ -191,6 +234,102 @@ def _solve_on_dask(
             results.append(fut.result())
             if on_team:
                 on_team(results[-1], i, len(jobs))
+    return results
+
+
+#: After a stop signal, running searches get this long to hand back their best roster before they are ended.
+STOP_GRACE_S = 5.0
+
+#: Set in a pool worker by its initializer: the parent's "stop" event (a queued team then does not start).
+_STOP_EVENT: Any = None
+
+
+def _pool_worker_init(stop_event: Any) -> None:
+    global _STOP_EVENT
+    ignore_stop_signals_in_worker()
+    _STOP_EVENT = stop_event
+
+
+def _solve_team_in_pool(job: tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]) -> Result | None:
+    """One team in a pool worker; None when the run was stopped before this team started."""
+    if _STOP_EVENT is not None and _STOP_EVENT.is_set():
+        return None
+    return _solve_team(job)
+
+
+def _interrupted_result(team: str, monday: dt.date, params: dict[str, Any]) -> Result:
+    """The result of a team whose search was stopped before it found a roster (or before it started)."""
+    empty = pd.DataFrame()
+    return Result(status="interrupted", week=week_label(monday), team=team, objective=None, bound=None, gap=None,
+                  runtime_s=0.0, roster=empty, officers=empty, unmet=empty, penalties=[],
+                  explanation=["interrupted before a roster was found"], params=dict(params), interrupted=True)
+
+
+def _solve_in_pool(
+    jobs: list[tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]], nproc: int,
+    on_team: Callable[[Result, int, int], None] | None, monday: dt.date,
+) -> tuple[list[Result], int | None]:
+    """Solve the teams in worker processes; returns the results and the stop signal (None when none came).
+
+    SIGINT or SIGTERM to this process (Ctrl-C, ``kill``, ``timeout``) stops the run the way Ctrl-C stops a
+    single team: queued teams do not start, running searches are sent SIGINT and hand back their best roster
+    (within ``STOP_GRACE_S``), a worker that does not is terminated, then killed; no worker outlives the run.
+    """
+    ctx = multiprocessing.get_context()
+    stop_event = ctx.Event()
+    pool = ProcessPoolExecutor(max_workers=nproc, mp_context=ctx, initializer=_pool_worker_init,
+                               initargs=(stop_event,))
+    futures: dict[Future[Result | None], str] = {}
+    results: list[Result] = []
+    with stop_signals_raise() as stop:
+        try:
+            for job in jobs:
+                futures[pool.submit(_solve_team_in_pool, job)] = job[0].teams[0]
+            for i, fut in enumerate(as_completed(futures), start=1):
+                res = fut.result()
+                if res is not None:
+                    results.append(res)
+                    if on_team:
+                        on_team(res, i, len(jobs))
+            pool.shutdown(wait=True)
+        except Interrupted:
+            stop_event.set()
+            results = _stop_pool(pool, futures, results, stop, monday)
+    return results, stop.signum
+
+
+def _stop_pool(pool: ProcessPoolExecutor, futures: dict[Future[Result | None], str], results: list[Result],
+               stop: StopState, monday: dt.date) -> list[Result]:
+    for fut in futures:
+        fut.cancel()  # teams not yet handed to a worker
+    # The pool's worker processes (private attribute, present since Python 3.2; no public way to reach them).
+    procs = list(getattr(pool, "_processes", {}).values())
+    for p in procs:
+        with contextlib.suppress(OSError):
+            os.kill(p.pid, signal.SIGINT)  # the solver's handler stops the search and keeps its best roster
+    pending = [f for f in futures if not f.cancelled()]
+    deadline = time.monotonic() + STOP_GRACE_S
+    while pending and time.monotonic() < deadline and not stop.again:
+        _, not_done = wait(pending, timeout=0.1)
+        pending = list(not_done)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(1.0)
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
+    pool.shutdown(wait=False, cancel_futures=True)
+    have = {r.team for r in results}
+    params = next((r.params for r in results if r.params), {})
+    for fut, team in futures.items():
+        if team in have:
+            continue
+        res = None
+        if fut.done() and not fut.cancelled() and fut.exception(timeout=0) is None:
+            res = fut.result(timeout=0)
+        results.append(res if res is not None else _interrupted_result(team, monday, params))
     return results
 
 
@@ -226,6 +365,7 @@ def plan_week(
     }
     pin_df = pins if pins is not None else empty_roster()
     results: list[Result] = []
+    stopped_by: int | None = None
     if len(teams) == 1:
         results.append(solve_week(ds, monday, history=hist, on_progress=on_progress, pins=pin_df, **kw))
         if on_team:
@@ -252,15 +392,15 @@ def plan_week(
                 if on_team:
                     on_team(results[-1], i, len(jobs))
         else:
-            with ProcessPoolExecutor(max_workers=nproc) as pool:
-                futures = {pool.submit(_solve_team, job): job[0].teams[0] for job in jobs}
-                for i, fut in enumerate(as_completed(futures), start=1):
-                    results.append(fut.result())
-                    if on_team:
-                        on_team(results[-1], i, len(jobs))
+            pooled, stopped_by = _solve_in_pool(jobs, nproc, on_team, monday)
+            results += pooled
             results.sort(key=lambda r: r.team)
-    params = results[0].params if results else {}
-    return Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share, params)
+    params = next((r.params for r in results if r.params), {})
+    if stopped_by is not None:
+        params = params | {"interrupted_by": signal.Signals(stopped_by).name}
+    plan = Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share, params)
+    plan.holidays = holiday_summary(ds, monday, plan.roster)
+    return plan
 
 
 def check_out_dir(out_dir: Path) -> None:

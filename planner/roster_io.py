@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from planner.errors import InputError
+from planner.safe import csv_cell, uncsv_cell
 from planner.tables import parse_cell, read_csv
 from planner.timeutil import parse_date, parse_datetime
 
@@ -26,6 +29,9 @@ def read_roster(path: Path, tz: ZoneInfo, activities: set[str] | None = None) ->
     ``date`` is the date the shift started (a night block after midnight keeps its shift's date); when
     empty it is the block's local start date. ``shift`` and ``task`` are optional.
     """
+    from planner.atomic import settle_for_reading
+
+    settle_for_reading(Path(path).parent)  # a roster run killed while moving its set into place: finish it first
     df = read_csv(path, ROSTER_COLUMNS, ROSTER_OPTIONAL)
     rows = []
     # A national roster repeats a few hundred distinct times over 25,000 rows: parse each text once.
@@ -38,6 +44,8 @@ def read_roster(path: Path, tz: ZoneInfo, activities: set[str] | None = None) ->
 
     for r in df.to_dict("records"):
         row = int(r["_row"])
+        for column in TEXT_COLUMNS:  # undo the spreadsheet guard roster_to_csv_text wrote
+            r[column] = uncsv_cell(r[column])
         if not r["officer_id"]:
             raise InputError(path, "is empty", row=row, column="officer_id")
         start = moment(row, "start", r["start"])
@@ -60,19 +68,31 @@ def read_roster(path: Path, tz: ZoneInfo, activities: set[str] | None = None) ->
     return pd.DataFrame(rows).sort_values(["officer_id", "start"], kind="stable").reset_index(drop=True)
 
 
+#: Text columns of roster.csv: written through ``safe.csv_cell`` and read back through ``safe.uncsv_cell``.
+TEXT_COLUMNS = ("officer_id", "activity", "wijk_code", "shift", "task")
+
+
 def roster_to_csv_text(roster: pd.DataFrame) -> str:
-    """The CSV text of a roster (comma separated, UTF-8, ISO 8601 with UTC offset)."""
+    """The CSV text of a roster (comma separated, UTF-8, ISO 8601 with UTC offset).
+
+    Every field is quoted and every text field spreadsheet-safe (``planner.safe.csv_cell``): a ``;`` in a task
+    cannot split it into a formula cell when Dutch Excel opens the file; :func:`read_roster` reads the same
+    values back.
+    """
+    def text(values: Any) -> list[str]:
+        return [csv_cell(v) for v in pd.Series(values, dtype=object).fillna("").astype(str)]
+
     out = pd.DataFrame({
-        "officer_id": roster["officer_id"].astype(str),
+        "officer_id": text(roster["officer_id"].values),
         "date": [d.isoformat() for d in roster["date"]],
         "start": [s.isoformat(timespec="minutes") for s in roster["start"]],
         "end": [e.isoformat(timespec="minutes") for e in roster["end"]],
-        "activity": roster["activity"].astype(str),
-        "wijk_code": roster["wijk_code"].fillna("").astype(str),
-        "shift": roster.get("shift", pd.Series([""] * len(roster))).fillna("").astype(str).values,
-        "task": roster.get("task", pd.Series([""] * len(roster))).fillna("").astype(str).values,
+        "activity": text(roster["activity"].values),
+        "wijk_code": text(roster["wijk_code"].values),
+        "shift": text(roster.get("shift", pd.Series([""] * len(roster))).values),
+        "task": text(roster.get("task", pd.Series([""] * len(roster))).values),
     })
-    return out.to_csv(index=False, lineterminator="\n")
+    return out.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
 
 def block_minutes(roster: pd.DataFrame) -> pd.Series:

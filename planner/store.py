@@ -11,7 +11,13 @@ Reading:
 - realized hours are read **per officer and week, latest import wins**: for each officer and ISO week the
   blocks come from the most recent import batch that holds blocks of that officer in that week. A
   correction file for one officer therefore replaces only that officer's week, and a partial import
-  (one team) does not erase the other teams' realized hours.
+  (one team) does not erase the other teams' realized hours;
+- officer facts (``officer_facts``: wijken, contract hours, team, name and the week's leave minutes, as the
+  data folder said when the week was published or imported) are read like the blocks: those of the latest
+  published version of a week, else of the latest import holding that officer's week. A report over the past
+  takes an officer who has since left officers.csv from these facts.
+
+Schema 1 stores (without officer facts) are upgraded to schema 2 in place when opened.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,12 +36,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from planner.errors import InputError
+from planner.errors import InputError, OutputError
 from planner.roster_io import ROSTER_COLUMNS, ROSTER_OPTIONAL, empty_roster
 from planner.timeutil import week_label
 
 STORE_NAME = "planner.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+FACT_COLUMNS = ["week", "officer_id", "name", "wijken", "contract_hours", "team", "leave_minutes"]
 _BLOCK_COLUMNS = ROSTER_COLUMNS + ROSTER_OPTIONAL  # officer_id, date, start, end, activity, wijk_code, shift, task
 
 _SCHEMA = """
@@ -72,7 +80,19 @@ CREATE TABLE IF NOT EXISTS realized_blocks (
     activity TEXT NOT NULL, wijk_code TEXT NOT NULL, shift TEXT NOT NULL, task TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS realized_blocks_week ON realized_blocks(week, officer_id, import_id);
+""" + """
+CREATE TABLE IF NOT EXISTS officer_facts (
+    published_id INTEGER REFERENCES published(id),
+    import_id INTEGER REFERENCES imports(id),
+    week TEXT NOT NULL,
+    officer_id TEXT NOT NULL, name TEXT NOT NULL, wijken TEXT NOT NULL, contract_hours REAL NOT NULL,
+    team TEXT NOT NULL, leave_minutes INTEGER NOT NULL,
+    CHECK ((published_id IS NULL) <> (import_id IS NULL))
+);
+CREATE INDEX IF NOT EXISTS officer_facts_week ON officer_facts(week, officer_id);
 """
+#: What schema 1 lacks (applied to an existing store in one transaction).
+_MIGRATE_1_TO_2 = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS officer_facts"):]
 
 
 @dataclass(frozen=True)
@@ -127,21 +147,31 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
-        """One write transaction; the writer lock is taken at the start so version numbers cannot race."""
-        cur = self._conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
+        """One write transaction; the writer lock is taken at the start so version numbers cannot race.
+
+        A full or read-only disk is an OutputError naming the store (exit 4); the transaction is rolled back, so
+        the store holds what it held before.
+        """
+        with disk_errors(self.path):
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                with suppress(sqlite3.Error):  # SQLite may already have rolled back (SQLITE_FULL, I/O error)
+                    cur.execute("ROLLBACK")
+                raise
 
     # -- writing -------------------------------------------------------------------------------------------
 
     def publish(self, roster: pd.DataFrame, roster_csv: str, week: str, inputs: dict[str, str],
-                source: str) -> PublishedVersion:
-        """Store ``roster`` as the next version of ``week`` (1, 2, ...); earlier versions stay."""
+                source: str, officers: pd.DataFrame | None = None) -> PublishedVersion:
+        """Store ``roster`` as the next version of ``week`` (1, 2, ...); earlier versions stay.
+
+        ``officers`` (``FACT_COLUMNS`` without ``week``) are the facts of every officer of the week, stored with
+        the version so that a report can do without officers.csv for this week.
+        """
         now = _now()
         digest = sha256_text(roster_csv)
         rows = _block_rows(roster)
@@ -159,11 +189,14 @@ class Store:
                 " shift, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(pid, *r) for r in rows],
             )
+            if officers is not None and len(officers):
+                self._insert_facts(cur, "published_id", pid, officers.assign(week=week))
         return PublishedVersion(week, version, now, digest, dict(inputs), source, len(rows))
 
     def import_realized(self, roster: pd.DataFrame, file_sha256: str, source: str,
-                        inputs: dict[str, str]) -> ImportBatch:
-        """Add realized hours (roster format) as a new import batch."""
+                        inputs: dict[str, str], officers: pd.DataFrame | None = None) -> ImportBatch:
+        """Add realized hours (roster format) as a new import batch; ``officers`` (``FACT_COLUMNS``) are the
+        facts of the officers and weeks it holds."""
         now = _now()
         rows = _block_rows(roster)
         weeks = [_week_of(r[1]) for r in rows]
@@ -180,6 +213,8 @@ class Store:
                 " shift, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(bid, w, *r) for w, r in zip(weeks, rows, strict=True)],
             )
+            if officers is not None and len(officers):
+                self._insert_facts(cur, "import_id", bid, officers)
         return ImportBatch(int(bid or 0), now, source, file_sha256, held, len(rows))
 
     # -- reading -------------------------------------------------------------------------------------------
@@ -234,6 +269,39 @@ class Store:
                     " WHERE week = ? AND officer_id = ? AND import_id = ? ORDER BY rowid", (week, oid, batch), tz))
         return _concat(frames), used
 
+    @staticmethod
+    def _insert_facts(cur: sqlite3.Cursor, key: str, ref: int | None, officers: pd.DataFrame) -> None:
+        cur.executemany(
+            f"INSERT INTO officer_facts ({key}, week, officer_id, name, wijken, contract_hours, team, leave_minutes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(ref, str(r["week"]), str(r["officer_id"]), _text(r["name"]), "|".join(r["wijken"]),
+              float(r["contract_hours"]), _text(r["team"]), int(r["leave_minutes"]))
+             for r in officers.to_dict("records")],
+        )
+
+    def officer_facts(self, weeks: Iterable[str]) -> pd.DataFrame:
+        """Facts (``FACT_COLUMNS``, ``wijken`` a tuple) per officer and week: of the latest published version of
+        the week, else of the latest import batch that holds the officer's week."""
+        rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for week in weeks:
+            pub = self._conn.execute(
+                "SELECT f.officer_id, f.name, f.wijken, f.contract_hours, f.team, f.leave_minutes FROM officer_facts f"
+                " WHERE f.published_id = (SELECT id FROM published WHERE week = ? ORDER BY version DESC LIMIT 1)"
+                " ORDER BY f.rowid", (week,)).fetchall()
+            for oid, *rest in pub:
+                rows[(week, oid)] = (week, oid, *rest)
+            imp = self._conn.execute(
+                "SELECT officer_id, name, wijken, contract_hours, team, leave_minutes FROM officer_facts"
+                " WHERE week = ? AND import_id IS NOT NULL ORDER BY import_id, rowid", (week,)).fetchall()
+            latest: dict[str, tuple[Any, ...]] = {}
+            for oid, *rest in imp:
+                latest[oid] = (week, oid, *rest)  # a later import wins
+            for oid, fact in latest.items():
+                rows.setdefault((week, oid), fact)
+        out = pd.DataFrame(list(rows.values()), columns=FACT_COLUMNS)
+        out["wijken"] = [tuple(w for w in str(x).split("|") if w) for x in out["wijken"]]
+        return out
+
     def _blocks(self, sql: str, params: tuple[Any, ...], tz: ZoneInfo) -> pd.DataFrame:
         rows = self._conn.execute(sql, params).fetchall()
         return pd.DataFrame([
@@ -250,10 +318,20 @@ def open_store(path: Path, *, create: bool = True) -> Store:
     if not path.exists():
         if not create:
             raise InputError(path, "does not exist; publish a roster first (planner publish) or give --store")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from planner.atomic import output_error
+
+            raise output_error(path.parent, exc) from None
     elif path.is_dir():
         raise InputError(path, "is a folder; expected the store file (e.g. planner.sqlite)")
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    elif not stat.S_ISREG(path.stat().st_mode):
+        raise InputError(path, "is not a regular file; expected the store file (e.g. planner.sqlite)")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    except sqlite3.Error as exc:
+        raise _disk_error(path, exc) from None
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -267,15 +345,45 @@ def open_store(path: Path, *, create: bool = True) -> Store:
                 raise InputError(path, "is an SQLite file but not a planner store")
             # One transaction: another process sees no schema or all of it, never half.
             conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+        elif user_version == 1:
+            # Add the officer facts to a schema-1 store; idempotent, so two processes upgrading at once agree.
+            conn.executescript(f"BEGIN IMMEDIATE;\n{_MIGRATE_1_TO_2}\nPRAGMA user_version = 2;\nCOMMIT;")
     except sqlite3.DatabaseError as exc:
         conn.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise InputError(path, "is locked by another planner process; try again") from None
+        if _is_disk_error(exc):
+            raise _disk_error(path, exc) from None
         raise InputError(path, f"is not a planner store ({exc})") from None
     except BaseException:
         conn.close()
         raise
     return Store(path, conn)
+
+
+#: SQLite's words for a disk that cannot take a write (full, read-only, failing, or a file it may not create).
+_DISK_WORDS = ("disk is full", "readonly", "read-only", "disk i/o error", "unable to open database file",
+               "file too large")
+
+
+def _is_disk_error(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc).lower() for w in _DISK_WORDS)
+
+
+def _disk_error(path: Path, exc: sqlite3.Error) -> OutputError:
+    return OutputError(f"{path}: the store cannot be written ({exc}); it holds what it held before this command "
+                       "(free disk space or make the folder writable, then run the command again)")
+
+
+@contextmanager
+def disk_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's disk errors (full, read-only, I/O) into an OutputError naming the store (exit 4)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if _is_disk_error(exc):
+            raise _disk_error(path, exc) from None
+        raise
 
 
 def _now() -> str:

@@ -24,7 +24,8 @@ def dataset_summary(ds: Dataset) -> list[tuple[str, str]]:
     inhabitants = float(pop.sum()) if known else math.nan
     n_off = len(ds.officers)
     fte = float(ds.officers["contract_hours"].sum()) / 36.0
-    per5000 = f"{n_off / inhabitants * PER_INHABITANTS:.2f}" if known else "unknown"
+    # 0 inhabitants (a population file of zeros) gives no ratio, like an unknown population
+    per5000 = f"{n_off / inhabitants * PER_INHABITANTS:.2f}" if known and inhabitants > 0 else "unknown"
     absence_h = sum(minutes_between(s, e) for s, e in zip(ds.absences["start"], ds.absences["end"], strict=True)) / 60
     demand_h = sum(
         window_hours(s, e) * n

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
+import os
 import re
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,38 +19,134 @@ from planner.errors import InputError
 
 T = TypeVar("T")
 
+#: Size limits per kind of input file (docs/data-format.md, "Files the planner refuses"): a CSV (officers,
+#: absences, demand, rosters, realized hours), a TOML file (planner.toml, scenarios), a wijken vector file (each
+#: file of it: a CBS GeoPackage of every wijk and buurt of the country is about 1 GB).
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+MAX_TOML_BYTES = 1024 * 1024
+MAX_VECTOR_BYTES = 2 * 1024 * 1024 * 1024
+
+_KINDS = {".csv": MAX_INPUT_BYTES, ".toml": MAX_TOML_BYTES}
+
+
+def size_limit(path: Path) -> int:
+    """The size limit of an input file, by its kind (its suffix): CSV and TOML, else a wijken vector file."""
+    return _KINDS.get(Path(path).suffix.lower(), MAX_VECTOR_BYTES)
+
+
+def _what(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _too_big(path: Path, size: int, limit: int) -> InputError:
+    def amount(n: int) -> str:
+        return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 1024:.0f} kB"
+
+    return InputError(path, f"is {amount(size)}; inputs above {amount(limit)} are refused")
+
+
+def _check_stat(path: Path, st: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(path, f"is {_what(st.st_mode)}, not a regular file; expected a file saved on disk")
+    if st.st_size > limit:
+        raise _too_big(path, st.st_size, limit)
+
+
+def check_input(path: Path, root: Path | None = None, limit: int | None = None) -> int:
+    """Refuse an input file before anything opens it; returns its size.
+
+    Refused: a file that (through a symbolic link) lies outside ``root``, the data folder; anything but a
+    regular file (a FIFO or a device such as /dev/zero would block or never end); a file above ``limit``
+    (default: :func:`size_limit` of its kind). Nothing of the file is read, so no error can show its content.
+    """
+    path = Path(path)
+    if root is not None:
+        inside = Path(root).resolve()
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise InputError(path, "is a symbolic link that cannot be followed") from None
+        if not target.is_relative_to(inside):
+            raise InputError(path, "is a link to a file outside the data folder; copy the file into the folder")
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+    _check_stat(path, st, size_limit(path) if limit is None else limit)
+    return st.st_size
 
 
 def check_size(path: Path) -> int:
-    """The size of an input text file; above MAX_INPUT_BYTES (or unreadable) is an InputError."""
+    """The size of an input text file; not a regular file, above its kind's limit or unreadable: InputError."""
+    return check_input(path)
+
+
+@contextlib.contextmanager
+def open_input(path: Path, root: Path | None = None, limit: int | None = None) -> Iterator[io.BufferedReader]:
+    """Open an input file for reading without ever blocking: checked first (:func:`check_input`), then opened
+    non-blocking and checked again on the open file, so a file swapped for a FIFO in between cannot hang."""
+    cap = size_limit(path) if limit is None else limit
+    check_input(path, root, cap)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror})") from None
-    if size > MAX_INPUT_BYTES:
-        raise InputError(path, f"is {size / 1e6:.0f} MB; inputs above {MAX_INPUT_BYTES / 1e6:.0f} MB are refused")
-    return size
+    try:
+        _check_stat(Path(path), os.fstat(fd), cap)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        yield fh
+
+
+def read_bytes(path: Path, root: Path | None = None, limit: int | None = None) -> bytes:
+    """The bytes of an input file, checked as :func:`open_input` does, never more than its size limit."""
+    cap = size_limit(path) if limit is None else limit
+    with open_input(path, root, cap) as fh:
+        try:
+            data = fh.read(cap + 1)
+        except OSError as exc:
+            raise InputError(path, f"cannot be read ({exc.strerror})") from None
+    if len(data) > cap:  # it grew after the check
+        raise _too_big(Path(path), len(data), cap)
+    return data
+
+
+def guard_folder(root: Path, names: Iterable[str]) -> None:
+    """Check every file of the data folder that the planner reads by a default name (``officers.csv``,
+    ``planner.toml``, ``wijken.gpkg``, ...) before any is opened: inside the folder, regular, within its limit."""
+    for name in names:
+        path = Path(root) / name
+        if path.is_symlink() or path.exists():
+            check_input(path, root)
 
 
 def read_text(path: Path) -> str:
     """Decode a text file: UTF-8 (BOM allowed) first, then Windows-1252; binary garbage is refused."""
-    check_size(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+    data = read_bytes(path)
     if b"\x00" in data:
         raise InputError(path, "is not a text file (it holds NUL bytes); expected CSV text")
     try:
-        return data.decode("utf-8-sig")
+        return normalise_newlines(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise InputError(path, "is neither UTF-8 nor Windows-1252 text") from None
-    return text
+    return normalise_newlines(text)
+
+
+def normalise_newlines(text: str) -> str:
+    """Every line ending as ``\n``: Windows ``\r\n``, old Mac / Excel for Mac ``\r`` alone, or a mix of them
+    (a file edited on two systems), also inside quoted fields; so a row number is the file's line number."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_csv(path: Path, required: list[str], optional: list[str] | None = None) -> pd.DataFrame:

@@ -96,16 +96,70 @@ def minutes_between(a: dt.datetime, b: dt.datetime) -> int:
     return int((b.astimezone(UTC) - a.astimezone(UTC)).total_seconds() // 60)
 
 
-def parse_datetime(text: str, tz: ZoneInfo) -> dt.datetime:
-    """ISO 8601 date or date-time; naive values are local time in ``tz``; dd-mm-yyyy is refused."""
+#: ISO 8601 calendar dates, extended (2027-01-20) or basic (20270120), with an optional time of day (07:00,
+#: 0700, 07:00:00, 07) and UTC offset (Z, +01:00, +0100). Every date in every input goes through parse_moment.
+_MOMENT_RE = re.compile(
+    r"^(?:(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})|(?P<by>\d{4})(?P<bm>\d{2})(?P<bd>\d{2}))"
+    r"(?:[T ](?P<time>\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d{1,6})?)?)?)"
+    r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+_DUTCH_DATE_RE = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
+
+
+def parse_moment(text: str) -> dt.date | dt.datetime:
+    """The one parser of dates in input: an ISO 8601 calendar date, extended or basic format, alone (a
+    ``date``) or with a time of day and optional UTC offset (a ``datetime``, naive without an offset).
+
+    ``2027-01-20`` and ``20270120`` are the same date; ``2027-01-20T07:00``, ``20270120T0700`` and
+    ``2027-01-20 07:00+01:00`` are date-times. dd-mm-yyyy, week dates and ordinal dates are refused.
+    Raises ValueError with a message that says what was expected.
+    """
     s = str(text).strip()
-    if re.match(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}", s):
+    if _DUTCH_DATE_RE.match(s):
         raise ValueError(f"'{text}' is not ISO 8601; write YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+    m = _MOMENT_RE.match(s)
+    if not m:
+        raise ValueError(f"'{text}' is not an ISO 8601 date-time; expected YYYY-MM-DDTHH:MM (or YYYY-MM-DD)")
+    year = int(m.group("y") or m.group("by"))
+    _check_year(year, text)
     try:
-        value = dt.datetime.fromisoformat(s.replace(" ", "T", 1) if " " in s else s)
+        day = dt.date(year, int(m.group("m") or m.group("bm")), int(m.group("d") or m.group("bd")))
     except ValueError:
-        raise ValueError(f"'{text}' is not an ISO 8601 date-time; expected YYYY-MM-DDTHH:MM") from None
-    _check_year(value.year, text)
+        raise ValueError(f"'{text}' is not an ISO 8601 date-time; expected YYYY-MM-DDTHH:MM (or YYYY-MM-DD)") from None
+    if m.group("time") is None:
+        return day
+    clock = m.group("time").replace(",", ".")
+    if ":" not in clock and len(clock) >= 4:  # basic format 0700 / 070000
+        clock = clock[:2] + ":" + clock[2:4] + (":" + clock[4:] if len(clock) > 4 else "")
+    elif len(clock) == 2:
+        clock += ":00"
+    offset = (m.group("offset") or "").upper()
+    if offset and offset != "Z" and ":" not in offset and len(offset) == 5:
+        offset = offset[:3] + ":" + offset[3:]
+    elif len(offset) == 3:
+        offset += ":00"
+    try:
+        t = dt.time.fromisoformat(clock + ("+00:00" if offset == "Z" else offset))
+    except ValueError:
+        raise ValueError(f"'{text}' is not an ISO 8601 date-time; expected a time from 00:00 to 23:59") from None
+    return dt.datetime.combine(day, t.replace(tzinfo=None), tzinfo=t.tzinfo)
+
+
+def is_date_only(text: str) -> bool:
+    """Whether ``text`` is a date without a time of day (either ISO format); False when it does not parse."""
+    try:
+        return not isinstance(parse_moment(text), dt.datetime)
+    except ValueError:
+        return False
+
+
+def parse_datetime(text: str, tz: ZoneInfo) -> dt.datetime:
+    """ISO 8601 date or date-time (extended or basic format); naive values are local time in ``tz``; a date
+    alone is its midnight; dd-mm-yyyy is refused."""
+    value = parse_moment(text)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(0, 0))
     if value.tzinfo is None:
         value = local(value.date(), value.time(), tz)
     return value.astimezone(tz)
@@ -117,16 +171,27 @@ def _check_year(year: int, text: str) -> None:
 
 
 def parse_date(text: str) -> dt.date:
-    """ISO 8601 calendar date ``YYYY-MM-DD``; dd-mm-yyyy is refused."""
-    s = str(text).strip()
+    """ISO 8601 calendar date ``YYYY-MM-DD`` or ``YYYYMMDD``; a time of day or dd-mm-yyyy is refused."""
     try:
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", s):
-            raise ValueError
-        value = dt.date.fromisoformat(s)
-    except ValueError:
+        value = parse_moment(text)
+    except ValueError as exc:
+        if "lies in the year" in str(exc):
+            raise
         raise ValueError(f"'{text}' is not an ISO date; expected YYYY-MM-DD") from None
-    _check_year(value.year, text)
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"'{text}' is not an ISO date; expected YYYY-MM-DD without a time")
     return value
+
+
+def parse_day(text: str) -> tuple[int, dt.date | None]:
+    """A ``day`` cell: a weekday (0-6, no date) or an ISO date (weekday -1); text starting with 4 digits is a date."""
+    s = str(text).strip()
+    if re.match(r"^\d{4}", s):
+        return -1, parse_date(s)
+    try:
+        return parse_weekday(s), None
+    except ValueError as exc:
+        raise ValueError(f"{exc}, or an ISO date YYYY-MM-DD") from None
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
@@ -138,7 +203,11 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
     s = text.strip()
     if ".." in s:
         a, b = s.split("..", 1)
-        return parse_period(a)[0], parse_period(b)[1]
+        first, end = parse_period(a)[0], parse_period(b)[1]
+        if end <= first:
+            raise ValueError(f"'{text}' ends before it starts; write the earlier period first, e.g. "
+                             f"{b.strip()}..{a.strip()}")
+        return first, end
     if _WEEK_RE.match(s):
         mon = parse_week(s)
         return mon, mon + dt.timedelta(days=7)

@@ -96,9 +96,16 @@ PLANNED_W04 = HEADER + "".join(
 )
 
 
-def make_data(root: Path, **names: str) -> Path:
-    """Write the data folder into ``root`` and return it."""
+def make_data(root: Path, min_group_size: int | None = 1, **names: str) -> Path:
+    """Write the data folder into ``root`` and return it.
+
+    Each gemeente has one officer, so the municipal report would combine or withhold every figure under the
+    default minimum group size: these tests of the figures set it to 1 unless told otherwise (``None``: no
+    planner.toml, the default of 3).
+    """
     root.mkdir(parents=True, exist_ok=True)
+    if min_group_size is not None:
+        (root / "planner.toml").write_text(f"[privacy]\nmin_group_size = {min_group_size}\n", encoding="utf-8")
     wijken(**names).to_file(root / "wijken.geojson", driver="GeoJSON")
     (root / "officers.csv").write_text(OFFICERS, encoding="utf-8")
     (root / "population.csv").write_text(POPULATION, encoding="utf-8")

@@ -106,7 +106,9 @@ def test_generated_demand_is_coverable_holds(tmp_path):
         wijk_h = sum(
             window_hours(s, e) * n for s, e, n in zip(d["start"], d["end"], d["officers"], strict=True)
         )
-        t = ds.team_demand[ds.team_demand["team"] == team]
+        every = ds.team_demand[ds.team_demand["team"] == team]
+        assert (every["holiday"] == "koningsdag").sum() == 1  # the Koningsdag festivities, once a year
+        t = every[every["holiday"] == ""]  # an ordinary week
         team_h = sum(
             window_hours(s, e) * n for s, e, n in zip(t["start"], t["end"], t["officers"], strict=True)
         )

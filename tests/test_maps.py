@@ -112,7 +112,16 @@ class _Refs(HTMLParser):
 
 def _html(case, **kw) -> str:
     ds, roster = case
-    return build_map(ds, roster, **kw).get_root().render()
+    return build_map(ds, roster, **kw).html
+
+
+def _data(page: str) -> dict:
+    """The page's one data block (``<script type="application/json" id="planner-data">``)."""
+    import json
+
+    m = re.search(r'<script type="application/json" id="planner-data">(.*?)</script>', page, re.DOTALL)
+    assert m, "no data block"
+    return json.loads(m.group(1))
 
 
 def test_html_has_no_external_url(case) -> None:
@@ -151,19 +160,20 @@ def test_hostile_names_are_escaped_in_html_source(case) -> None:
     assert "Anna" not in _html(case)
 
 
+def test_same_inputs_give_the_same_page_byte_for_byte(case) -> None:
+    """Folium names its JS variables with random ids; the map numbers them, so a page can be compared or diffed."""
+    assert _html(case) == _html(case)
+
+
 def test_map_has_a_layer_and_legend_per_figure(case) -> None:
     page = _html(case)
-    for layer in LAYERS:
-        assert layer.title in page
-    assert page.count("L.geoJson(") == len(LAYERS) + 2  # + gemeente and team boundaries
+    data = _data(page)
+    assert [x["title"] for x in data["layers"]] == [layer.title for layer in LAYERS]
+    assert set(data["legends"]) == {layer.title for layer in LAYERS}
+    assert [o["name"] for o in data["outlines"]] == ["Gemeentegrenzen", "Grenzen basisteams"]
     assert page.count('"type":"FeatureCollection"') == 3  # wijk geometry written once, shared by the layers
-
-
-def test_shared_class_defaults_untouched(case) -> None:
-    import folium
-
-    _html(case)
-    assert any("cdn.jsdelivr" in url for _, url in folium.Map.default_js)
+    for f in data["wijken"]["features"]:
+        assert len(f["properties"]["l"]) == len(f["properties"]["c"]) == len(LAYERS)
 
 
 @pytest.mark.skipif(not GOOI.exists(), reason="shared CBS Gooi polygons not present (../shared)")
@@ -293,3 +303,133 @@ def test_cli_map_help_text_everywhere() -> None:
     assert cmd.help
     for param in cmd.params:
         assert getattr(param, "help", None) or param.name == "data_dir", param.name
+
+
+# ---- input text is data: never template source --------------------------------------------------------------
+
+#: Jinja2 payloads without quotes (quotes would be escaped anyway): 49 when rendered, a folder when run.
+INJECTED = "{{7*7}} {{ lipsum.__globals__.os.mkdir(dict(pwned_by_map=1)|first) }} {% if 1 %}RAN_IF{% endif %}"
+
+
+def test_template_syntax_in_names_is_shown_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A team, wijk or officer name holding Jinja2 syntax reaches the page as text: no 49, no folder made."""
+    import html as htmllib
+
+    monkeypatch.chdir(tmp_path)
+    root = make_data(tmp_path / "data")
+    (root / "planner.toml").write_text(f'[team]\nname = "{INJECTED}"\n', encoding="utf-8")
+    (root / "officers.csv").write_text(
+        (root / "officers.csv").read_text(encoding="utf-8").replace("Bram", INJECTED), encoding="utf-8"
+    )
+    ds = load_dataset(root)
+    roster = read_roster(make_roster(tmp_path / "out" / "roster.csv"), ds.config.tz, set(ds.config.activities))
+    page = build_map(ds, roster, show_names=True).html
+    data = _data(page)
+    assert data["title"].endswith(INJECTED)
+    tips = "".join(htmllib.unescape(f["properties"]["t"]) for f in data["wijken"]["features"])
+    assert INJECTED in tips  # Bram's name, as typed
+    # Decoded as the browser reads it (JSON \\u escapes, then character references), the page holds the
+    # payload only as typed: nothing of it is left once every copy of it is taken out.
+    shown = htmllib.unescape(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page))
+    assert INJECTED in shown and "RAN_IF" not in shown.replace(INJECTED, "")
+    assert not (tmp_path / "pwned_by_map").exists()
+
+
+# ---- wijk labels --------------------------------------------------------------------------------------------
+
+
+def test_every_wijk_has_a_label_that_shows_once_it_fits(case) -> None:
+    """One label per wijk (name and code); a small wijk's label appears only at a higher zoom than a big one's."""
+    from planner.maps.display import label_min_zoom
+
+    ds, _ = case
+    labels = _data(_html(case))["labels"]
+    assert [(lb["name"], lb["code"]) for lb in labels] == list(zip(ds.wijken["wijk_naam"], ds.wijken["wijk_code"],
+                                                                   strict=True))
+    by_code = {lb["code"]: lb for lb in labels}
+    # Noord is 2 km wide, Centrum 1 km: Noord's label fits one zoom level (a factor 2) earlier.
+    assert by_code["WK999801"]["min_zoom"] < by_code["WK999901"]["min_zoom"]
+    # The label point lies inside its wijk (the two-part Eilanden: inside one of its parts).
+    import shapely
+
+    wgs = ds.wijken.to_crs("EPSG:4326")
+    for lb, geom in zip(labels, wgs.geometry, strict=True):
+        assert geom.buffer(1e-6).contains(shapely.Point(lb["lon"], lb["lat"])), lb["code"]
+    # Twice the room: the label fits exactly one zoom level earlier.
+    assert label_min_zoom(2000, 2000, 52.0, 8) == pytest.approx(label_min_zoom(1000, 1000, 52.0, 8) - 1, abs=0.25)
+
+
+def test_png_has_labels_and_the_legend_beside_the_map(case) -> None:
+    """The PNG names its wijken, and the legend box lies outside the map's area (it covers no wijk)."""
+    from planner.maps.display import dissolve, simplify_coverage
+    from planner.maps.png import layer_figure
+
+    ds, roster = case
+    fig = wijk_figures(ds, roster)
+    geoms = simplify_coverage(ds.wijken)
+    layer = LAYERS[0]
+    figure = layer_figure(geoms, fig, dissolve(geoms, list(fig["gemeente_code"])), layer, layer.values(fig))
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "Centrum\nWK999901" in texts and "Noord\nWK999801" in texts
+    legend = ax.get_legend().get_window_extent()
+    minx, miny, maxx, maxy = geoms.total_bounds
+    (x0, y0), (x1, y1) = ax.transData.transform([(minx, miny), (maxx, maxy)])
+    assert legend.x0 >= x1 or legend.x1 <= x0 or legend.y0 >= y1 or legend.y1 <= y0, (legend, (x0, y0, x1, y1))
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (CI: apt-get install -y chromium)")
+def test_browser_shows_wijk_labels_as_text(case, tmp_path: Path) -> None:
+    ds, roster = case
+    out = tmp_path / "coverage.html"
+    write_map(ds, roster, out)
+    dom = _chromium(["--window-size=1200,900", "--dump-dom", out.as_uri()], tmp_path).stdout
+    shown = re.findall(r'class="leaflet-tooltip planner-label[^"]*"[^>]*><span><span>([^<]*)</span>', dom)
+    assert "Centrum" in shown and "Noord" in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert '<img src="x"' not in dom
+
+
+# ---- privacy: minimum group size on the municipal map ---------------------------------------------------------
+
+
+def test_municipal_map_combines_wijken_of_few_officers(case) -> None:
+    """GM9998 has one officer (C), Centrum two (A, B), the second wijk one (C): with the default minimum of 3,
+    no wijk shows its own figures on the municipal map. GM9998 is pooled with GM9999 (the smallest other
+    gemeente) into one group of A, B, C; its wijken show that group's mean share (30 % + 25 % + 44.4 %) / 3.
+    The internal map (--names) shows each wijk's own figures."""
+    ds, roster = case
+    municipal = build_map(ds, roster).figures.set_index("wijk_code")
+    internal = build_map(ds, roster, show_names=True).figures.set_index("wijk_code")
+    group_mean = (0.30 + 0.25 + 16 / 36) / 3
+    for code in ("WK999901", "WK999902", "WK999801"):
+        assert municipal.loc[code, "own_share_mean"] == pytest.approx(group_mean)
+        assert municipal.loc[code, "group_officers"] == 3
+    assert internal.loc["WK999901", "own_share_mean"] == pytest.approx(0.275)
+    assert internal.loc["WK999801", "own_share_mean"] == pytest.approx(16 / 36)
+    # Hours add up over the group: the pool's unmet demand is Centrum's 6 h + 3 h + Noord's 0 h.
+    assert municipal.loc["WK999801", "unmet_h"] == pytest.approx(9)
+    # Head counts and officers per 5,000 stay per wijk.
+    assert municipal.loc["WK999901", "per_5000"] == pytest.approx(1.0)
+    page = _html(case)
+    assert "cijfers van de groep" in page and "minder dan 3 wijkagenten" in page
+
+
+def test_municipal_map_withholds_when_the_region_is_too_small(case) -> None:
+    """With a minimum of 4 and three officers in the whole folder, no hours-based figure is shown at all."""
+    import dataclasses
+
+    from planner.config import Privacy
+
+    ds, roster = case
+    ds4 = dataclasses.replace(ds, config=dataclasses.replace(ds.config, privacy=Privacy(4)))
+    fig = build_map(ds4, roster).figures
+    assert fig["own_share_mean"].isna().all() and fig.loc[fig["group_kind"] == "withheld", "unmet_h"].isna().all()
+    assert (fig["group_kind"].isin(["withheld", "alone"])).all()
+    assert fig["per_5000"].notna().sum() >= 2
+    data = _data(build_map(ds4, roster).html)
+    assert all("geen cijfers" in f["properties"]["l"][0] for f, k in zip(data["wijken"]["features"],
+                                                                           fig["group_kind"], strict=True)
+               if k == "withheld")

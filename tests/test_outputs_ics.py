@@ -1,29 +1,36 @@
-"""iCalendar output: one event per shift with its blocks in time order, one calendar per officer."""
+"""iCalendar output: one calendar file per officer, always; one event per shift with a human title; a VTIMEZONE
+that imports without shifting events; stable UIDs; one short provenance line; checked by an independent parser."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
-from planner.outputs import ics_files
+from planner.outputs import calendar_names, ics_files, vtimezone
 
 TZ = ZoneInfo("Europe/Amsterdam")
 FIXED = dt.datetime(2027, 1, 18, tzinfo=dt.UTC)
+WIJKEN = {"WK01": "Centrum", "WK02": "Oost"}
 
 
-def _t(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2027, 1, day, hour, minute, tzinfo=TZ)
+def _t(day: int, hour: int, minute: int = 0, month: int = 1) -> dt.datetime:
+    return dt.datetime(2027, month, day, hour, minute, tzinfo=TZ)
 
 
 def _plan(rows: list[tuple]) -> SimpleNamespace:
     roster = pd.DataFrame(rows, columns=["officer_id", "date", "start", "end", "activity", "wijk_code", "shift",
                                          "task"])
     return SimpleNamespace(roster=roster, week="2027-W03", params={"planner": "test", "random_seed": 0},
-                           inputs={"officers.csv": "abc"})
+                           inputs={"officers.csv": "abc", "absences.csv": "def"})
 
 
 def _events(data: bytes) -> list[tuple[str, dt.datetime, dt.datetime, str]]:
@@ -41,26 +48,128 @@ def test_one_event_per_shift_blocks_in_time_order_across_midnight():
         ("W-01", d19, _t(19, 15), _t(19, 23), "wijk", "WK01", "L", ""),
         ("W-02", d18, _t(18, 9), _t(18, 16, 12), "training", "", "", "IBT"),
     ])
-    files = ics_files(plan, FIXED)
+    files = ics_files(plan, FIXED, WIJKEN)
     assert sorted(files) == ["W-01.ics", "W-02.ics"]
     ev = _events(files["W-01.ics"])
-    assert [e[0] for e in ev] == ["N (wijk, noodhulp)", "L (wijk)"]
+    assert [e[0] for e in ev] == ["Dienst N 23:00–07:00 · wijk Centrum, noodhulp",
+                                  "Dienst L 15:00–23:00 · wijk Centrum"]
     assert ev[0][1] == _t(18, 23) and ev[0][2] == _t(19, 7)
-    assert ev[0][3] == "23:00-02:00 wijk WK01\n02:00-07:00 noodhulp NH-1"
+    assert ev[0][3] == "23:00–02:00 wijk Centrum (WK01)\n02:00–07:00 noodhulp · NH-1"
     # a block without a shift code (a fixed training block) is an event of its own, named after its activity
-    training = ("training (training)", _t(18, 9), _t(18, 16, 12), "09:00-16:12 training IBT")
-    assert _events(files["W-02.ics"]) == [training]
-    assert b"X-PLANNER-SHA256-OFFICERS-CSV:abc" in files["W-02.ics"]
+    assert _events(files["W-02.ics"]) == [("Training · IBT", _t(18, 9), _t(18, 16, 12), "09:00–16:12 training · IBT")]
+
+
+def test_titles_read_as_words_not_codes_twice():
+    """'training (training)' and 'V (wijk)' are gone: a shift reads 'Dienst V 07:00–15:00 · wijk Centrum'."""
+    plan = _plan([("W-01", dt.date(2027, 1, 20), _t(20, 7), _t(20, 15), "wijk", "WK01", "V", ""),
+                  ("W-02", dt.date(2027, 1, 20), _t(20, 9), _t(20, 17), "training", "", "", "")])
+    files = ics_files(plan, FIXED, WIJKEN)
+    assert [e[0] for e in _events(files["W-01.ics"])] == ["Dienst V 07:00–15:00 · wijk Centrum"]
+    assert [e[0] for e in _events(files["W-02.ics"])] == ["Training"]
+    assert Calendar.from_ical(files["W-01.ics"]).walk("VEVENT")[0]["location"] == "wijk Centrum"
 
 
 def test_a_missing_shift_code_still_gives_an_event():
     # pandas reads an empty shift cell back as a missing value; the block must not vanish from the calendar
     plan = _plan([("W-03", dt.date(2027, 1, 20), _t(20, 9), _t(20, 17), "wijk", "WK02", pd.NA, "")])
-    ev = _events(ics_files(plan, FIXED)["W-03.ics"])
-    assert len(ev) == 1 and ev[0][0] == "wijk (wijk)"
+    ev = _events(ics_files(plan, FIXED, WIJKEN)["W-03.ics"])
+    assert len(ev) == 1 and ev[0][0] == "Wijk Oost"
 
 
-def test_the_same_plan_gives_the_same_bytes():
+def test_the_same_plan_gives_the_same_bytes_and_uids():
     plan = _plan([("W-01", dt.date(2027, 1, 18), _t(18, 7), _t(18, 15), "wijk", "WK01", "D", "")])
     assert ics_files(plan, FIXED) == ics_files(plan, FIXED)
     assert ics_files(_plan([]), FIXED) == {}
+    # a re-planned day (another shift) keeps its event's UID, so a calendar replaces the event instead of adding one
+    other = _plan([("W-01", dt.date(2027, 1, 18), _t(18, 15), _t(18, 23), "wijk", "WK01", "L", "")])
+    uid = [str(Calendar.from_ical(ics_files(p, FIXED)["W-01.ics"]).walk("VEVENT")[0]["uid"]) for p in (plan, other)]
+    assert uid[0] == uid[1] and uid[0].endswith("@planner")
+
+
+def test_one_short_provenance_line_instead_of_fourteen():
+    """Provenance lives in summary.json; a calendar carries one short X- line that points to the run."""
+    data = ics_files(_plan([("W-01", dt.date(2027, 1, 18), _t(18, 7), _t(18, 15), "wijk", "WK01", "D", "")]),
+                     FIXED)["W-01.ics"]
+    x_lines = [ln for ln in data.decode().splitlines() if ln.startswith("X-")]
+    assert len(x_lines) == 1 and re.fullmatch(r"X-PLANNER-RUN:2027-W03 [0-9a-f]{16}", x_lines[0]), x_lines
+    assert b"SHA256" not in data
+
+
+# -- time zones ---------------------------------------------------------------------------------------------
+
+
+def test_calendar_has_a_vtimezone_for_every_tzid():
+    """RFC 5545 3.6.5: each TZID used has its VTIMEZONE (Outlook shifts events by an hour without one)."""
+    data = ics_files(_plan([("W-01", dt.date(2027, 1, 18), _t(18, 7), _t(18, 15), "wijk", "WK01", "D", "")]),
+                     FIXED)["W-01.ics"]
+    cal = Calendar.from_ical(data)
+    tzids = {str(c["tzid"]) for c in cal.walk("VTIMEZONE")}
+    used = set(re.findall(r"TZID=([^:;]+)", data.decode()))
+    assert used == tzids == {"Europe/Amsterdam"}
+
+
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "Europe/London", "America/New_York", "Asia/Tokyo"])
+def test_vtimezone_gives_the_same_offsets_as_the_time_zone_database(zone):
+    """Read back as a time zone (icalendar), our VTIMEZONE gives zoneinfo's UTC offset at every hour from a
+    year before to a year after the week, the DST switch nights included."""
+    tz = ZoneInfo(zone)
+    parsed = vtimezone(tz, dt.date(2027, 3, 22)).to_tz(lookup_tzid=False)  # from our definition, not by name
+    t = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+    while t < dt.datetime(2028, 3, 1, tzinfo=dt.UTC):
+        assert t.astimezone(parsed).utcoffset() == t.astimezone(tz).utcoffset(), (zone, t)
+        t += dt.timedelta(minutes=30)
+
+
+def test_dst_night_shift_lasts_seven_hours_in_an_independent_parser():
+    """The night of the last Sunday of March 2027: 23:00-07:00 lasts 7 h. The 'ical' package (an independent
+    RFC 5545 parser, strict) reads our file and agrees; every event's instants equal the roster's."""
+    ical_calendar = pytest.importorskip("ical.calendar_stream", reason="the 'ical' validator is a test extra")
+    d = dt.date(2027, 3, 27)
+    start, end = dt.datetime(2027, 3, 27, 23, tzinfo=TZ), dt.datetime(2027, 3, 28, 7, tzinfo=TZ)
+    plan = _plan([("W-01", d, start, end, "wijk", "WK01", "N", ""),
+                  ("W-01", dt.date(2027, 3, 29), _t(29, 7, month=3), _t(29, 15, month=3), "noodhulp", "", "V", "x")])
+    data = ics_files(plan, FIXED, WIJKEN)["W-01.ics"].decode()
+    cal = ical_calendar.IcsCalendarStream.calendar_from_ics(data)
+    got = [(e.start.astimezone(dt.UTC), e.end.astimezone(dt.UTC)) for e in cal.events]
+    assert got == [(start.astimezone(dt.UTC), end.astimezone(dt.UTC)),
+                   (_t(29, 7, month=3).astimezone(dt.UTC), _t(29, 15, month=3).astimezone(dt.UTC))]
+    assert got[0][1] - got[0][0] == dt.timedelta(hours=7)
+    assert [e.summary for e in cal.events][0] == "Dienst N 23:00–07:00 · wijk Centrum"
+    assert len(cal.timezones) == 1
+
+
+# -- one file per officer, always ---------------------------------------------------------------------------
+
+
+def test_ids_that_differ_in_case_spaces_or_look_alikes_get_their_own_files():
+    """The 21 officers that shared 20 files: W-01/w-01, 'W 01'/'W_01', Latin A / Cyrillic А, e/é."""
+    ids = ["W-01", "w-01", "W 01", "W_01", "WA01", "WА01", "Jose", "José", "CON", "a/b", "a\\b", ".hidden", "x" * 90,
+           "x" * 89 + "y"]
+    names = calendar_names(ids)
+    files = [n.casefold() for n in names.values()]
+    assert len(set(files)) == len(ids)
+    assert names["WA01"] == "WA01" and names["Jose"] == "Jose"  # plain ids keep their own name
+    assert names["W-01"] != "W-01"  # W-01 and w-01 would share one file on Windows and macOS
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", n) for n in names.values())
+
+
+_ID_CHARS = st.sampled_from(list("Ww01-_ .aA") + ["А", "é", "e\u0301", "ß", "ss", "İ", "i", "/", "\\", ":"])
+
+
+@given(st.lists(st.lists(_ID_CHARS, min_size=1, max_size=6).map("".join), min_size=1, max_size=25, unique=True))
+@settings(max_examples=300, deadline=None)
+def test_every_officer_gets_a_file_of_their_own(ids):
+    """Any set of distinct ids: as many file names, distinct even ignoring case and Unicode normalisation,
+    each a portable name; the same id always gets the same name when the others are unchanged."""
+    names = calendar_names(ids)
+    files = [unicodedata.normalize("NFC", n).casefold() for n in names.values()]
+    assert len(set(files)) == len(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", n) for n in names.values())
+    assert calendar_names(list(reversed(ids))) == names
+
+
+def test_calendars_of_look_alike_ids_are_all_written():
+    """ics_files writes one file per officer for ids that used to collide."""
+    ids = ["W-01", "w-01", "W 01", "W_01"]
+    plan = _plan([(i, dt.date(2027, 1, 18), _t(18, 7), _t(18, 15), "wijk", "WK01", "V", "") for i in ids])
+    assert len(ics_files(plan, FIXED)) == len(ids)

@@ -76,20 +76,69 @@ def _parse_html(data: bytes) -> dict[str, list[list[str]]]:
     return {k: v[1:] for k, v in p.tables.items()}  # drop the header row
 
 
+def md_to_html(text: str) -> str:
+    """Markdown rendered the way GitHub and most viewers do (CommonMark with tables, bare URLs linked)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"linkify": _has_linkify()}).enable("table")
+    if _has_linkify():
+        md.enable("linkify")
+    return md.render(text)
+
+
+def _has_linkify() -> bool:
+    try:
+        import linkify_it  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class _MdTables(HTMLParser):
+    """Tables of rendered Markdown, keyed by the text of the h2 heading above each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._h2: list[str] | None = None
+        self._section = ""
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        self.tags.append(tag)
+        if tag == "h2":
+            self._h2 = []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "h2" and self._h2 is not None:
+            self._section = "".join(self._h2)
+            self.tables[self._section] = []
+            self._h2 = None
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables.setdefault(self._section, []).append(self._row)
+            self._row = None
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if self._h2 is not None:
+            self._h2.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
 def _parse_md(data: bytes, fig) -> dict[str, list[list[str]]]:
     titles = {T.title(t.name, fig.lang): t.name for t in fig.tables}
-    out: dict[str, list[list[str]]] = {}
-    current = None
-    for line in data.decode("utf-8").splitlines():
-        if line.startswith("## "):
-            current = titles[line[3:]]
-            out[current] = []
-        elif current and line.startswith("|") and not line.startswith("|---"):
-            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-            out[current].append(cells)
-    import html
-
-    return {k: [[html.unescape(c) for c in row] for row in v[1:]] for k, v in out.items()}
+    p = _MdTables()
+    p.feed(md_to_html(data.decode("utf-8")))
+    return {titles[k]: v[1:] for k, v in p.tables.items() if k in titles}
 
 
 def _parse_csv(data: bytes, fig) -> dict[str, list[list[str]]]:
@@ -175,9 +224,43 @@ def test_hostile_wijk_and_gemeente_names_are_escaped_in_html_and_markdown(tmp_pa
     assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<script" not in html
     md = render(fig, "md").decode()
-    assert HOSTILE not in md and "&lt;script&gt;" in md
+    assert HOSTILE not in md and "<script" not in md_to_html(md)
     # Parsed back, the names are intact text.
     assert HOSTILE in [r[1] for r in _parse_html(render(fig, "html"))["wijken"]]
+    assert HOSTILE in [r[1] for r in _parse_md(render(fig, "md"), fig)["wijken"]]
+
+
+MARKDOWN_TRAPS = [
+    "![x](http://evil.example/t.png)",
+    "[klik](javascript:alert(1))",
+    "<http://evil.example>",
+    "http://evil.example/a_b",
+    "www.evil.example",
+    "a@evil.example",
+    "**vet** _schuin_ ~~weg~~ `code`",
+    "<img src=x onerror=alert(1)>",
+    "a | b",
+    "regel\nnieuwe regel",
+    "&lt;entity&gt; &amp;",
+    "\\[niet\\](escaped)",
+    "$x^2$",
+    "# kop",
+]
+
+
+@pytest.mark.parametrize("name", MARKDOWN_TRAPS)
+def test_markdown_shows_names_as_typed_never_as_links_or_images(tmp_path: Path, name: str) -> None:
+    """Rendered as CommonMark (with tables and, where installed, bare-URL linking), a wijk or gemeente name is
+    plain text: no link, no image, no HTML element, no emphasis; it reads as typed (line breaks as spaces)."""
+    fig = _case(tmp_path, name_1=name, gemeente_1=name)
+    plain = _case(tmp_path / "plain", name_1="Centrum", gemeente_1="Alfadorp")
+    p, q = _MdTables(), _MdTables()
+    p.feed(md_to_html(render(fig, "md").decode()))
+    q.feed(md_to_html(render(plain, "md").decode()))
+    assert p.tags == q.tags  # the same elements as with a plain name: nothing became a link, image or markup
+    assert not {"a", "img", "em", "code", "del", "s", "script"} & set(p.tags)
+    expected = name.replace("\n", " ")
+    assert expected in [r[1] for r in _parse_md(render(fig, "md"), fig)["wijken"]]
 
 
 def test_csv_and_xlsx_cells_cannot_start_a_formula(tmp_path: Path) -> None:

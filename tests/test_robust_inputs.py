@@ -197,7 +197,7 @@ DATA_CASES: list[tuple[str, dict, list[str]]] = [
     ("wijken_missing", {"wijken.geojson": None},
      ["has no wijken file; expected one of wijken.gpkg"]),
     ("wijken_garbage", {"wijken.geojson": b"\x89PNG\r\n\x1a\n not a map"},
-     ["wijken.geojson: is not a vector file GDAL can read"]),
+     ["wijken.geojson: is not a GeoJSON (its first bytes say otherwise)"]),
     ("wijken_no_features", {"wijken.geojson": _geo()},
      ["wijken.geojson: has no features; expected one polygon per wijk"]),
     ("wijken_empty_geometry", {"wijken.geojson": _geo(feature(WIJK_A, None), B_OK)},

@@ -9,5 +9,8 @@ from planner.cli import report as _report  # noqa: F401
 from planner.cli import roster as _roster  # noqa: F401
 from planner.cli import whatif as _whatif  # noqa: F401
 from planner.cli._app import app, main
+from planner.cli._options import use_planner_commands
+
+use_planner_commands(app)
 
 __all__ = ["app", "main"]

@@ -7,19 +7,22 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, user_errors
+from planner.cli._app import app, console, literal, user_errors
 
 
 @app.command()
 def check(
     roster: Path = typer.Argument(
         ...,
+        metavar="ROSTER_CSV",
         help="The roster to check (roster.csv: officer_id,date,start,end,activity,wijk_code[,shift,task]).",
     ),
-    data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, absences, planner.toml)."),
+    data_dir: Path = typer.Argument(..., metavar="DATA_DIR",
+                                    help="Data folder (officers.csv, wijken, absences, planner.toml)."),
     history: list[Path] = typer.Option(
         [],
         "--history",
+        metavar="PATH",
         help="Earlier weeks (roster format) for rules across the "
         "week boundary and rolling windows; repeatable, a later file wins.",
     ),
@@ -27,11 +30,13 @@ def check(
         [],
         "--week",
         "-w",
+        metavar="WEEK",
         help="ISO week to check, e.g. 2027-W03; repeatable (default: every week in the roster).",
     ),
-    json_out: Path = typer.Option(None, "--json", help="Also write the breaches as JSON to this file."),
+    json_out: Path = typer.Option(None, "--json", metavar="PATH", help="Also write the breaches as JSON to this file."),
 ) -> None:
     """Check a roster against the Arbeidstijdenwet, contract hours and the 80 % norm; exit 1 on a breach."""
+    import datetime as dt
     import json
     from dataclasses import asdict
 
@@ -52,6 +57,8 @@ def check(
             raise InputError(roster, "has no rows; nothing to check (or name the week with --week)")
         hist = combine_history(read_roster(h, ds.config.tz, acts) for h in history)
         weeks = sorted(set(mondays)) if mondays else checked_weeks(df)
+        if weeks:  # public holidays of the checked weeks and of the history before them
+            ds = ds.with_holidays(min(weeks) - dt.timedelta(weeks=16), max(weeks) + dt.timedelta(days=7))
         breaches = check_roster(ds, df, hist, weeks)
         if json_out is not None:
             doc = {
@@ -80,6 +87,6 @@ def check(
     ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for b in breaches:
-        table.add_row(b.rule, b.officer_id, b.when, f"{b.amount:g}", b.message.replace("[", r"\["))
+        table.add_row(literal(b.rule), literal(b.officer_id), literal(b.when), f"{b.amount:g}", literal(b.message))
     console.print(table)
     raise typer.Exit(1)

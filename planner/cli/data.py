@@ -7,12 +7,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, user_errors
+from planner.cli._app import app, console, literal, user_errors
 
 
 @app.command()
 def validate(
-    data_dir: Path = typer.Argument(..., help="Data folder: officers.csv, a wijken file and optional files."),
+    data_dir: Path = typer.Argument(
+        ..., metavar="DATA_DIR", help="Data folder: officers.csv, a wijken file and optional files."
+    ),
 ) -> None:
     """Load and check every file of a data folder; print a summary table."""
     from planner.dataset import load_dataset
@@ -25,5 +27,5 @@ def validate(
     table.add_column("item")
     table.add_column("value", justify="right")
     for k, v in rows:
-        table.add_row(k, v)
+        table.add_row(literal(k), literal(v))
     console.print(table)

@@ -7,31 +7,41 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from planner.cli._app import app, console, user_errors
+from planner.cli._app import app, console, literal, user_errors
 from planner.errors import OptionError
 
 
 @app.command()
 def replan(
-    roster_csv: Path = typer.Argument(..., help="The week's roster (roster.csv) to start from."),
-    data_dir: Path = typer.Argument(..., help="Data folder the roster was planned from."),
-    absent: list[str] = typer.Option([], "--absent", help="Officer id reported sick from --from (repeatable)."),
+    roster_csv: Path = typer.Argument(..., metavar="ROSTER_CSV", help="The week's roster (roster.csv) to start from."),
+    data_dir: Path = typer.Argument(..., metavar="DATA_DIR", help="Data folder the roster was planned from."),
+    absent: list[str] = typer.Option([], "--absent", metavar="OFFICER_ID",
+                                     help="Officer id reported sick from --from (repeatable)."),
     start: str = typer.Option(
         ...,
         "--from",
+        metavar="DATETIME",
         help="From when the roster may change, e.g. 2027-01-20T07:00 "
         "(local time); every shift that started earlier stays as it is.",
     ),
     add_demand: Path = typer.Option(
-        None, "--add-demand", help="Extra team demand (team_demand.csv format): an added event or extra noodhulp."
+        None,
+        "--add-demand",
+        metavar="PATH",
+        help="Extra team demand (team_demand.csv format): an added event or extra noodhulp.",
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for the new roster (never the old one's)."),
-    time_limit: float = typer.Option(None, "--time-limit", help="Seconds (default: planner.toml, 30)."),
-    workers: int = typer.Option(None, "--workers", help="CP-SAT search threads (1 = reproducible)."),
-    seed: int = typer.Option(None, "--seed", help="Random seed of the search."),
+    out: str = typer.Option(..., "--out", "-o", metavar="DIR", help="Output folder for the new roster (never the "
+                            "old one's, not the data folder or inside it)."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="SECONDS", help="Seconds per solve (default: "
+                                     "planner.toml, 30)."),
+    workers: int = typer.Option(None, "--workers", metavar="N", help="CP-SAT search threads of one solve "
+                                "(1 = reproducible)."),
+    seed: int = typer.Option(None, "--seed", metavar="N", help="Random seed of the search."),
 ) -> None:
     """Re-plan the rest of a week with minimal change: the past stays, the norm and the law still hold."""
+    from planner.cli._options import out_folder
     from planner.dataset import _team_demand, load_dataset
+    from planner.holidays import holiday_summary
     from planner.outputs import write_outputs
     from planner.plan import Plan, check_out_dir
     from planner.replan import replan_week, week_of
@@ -41,16 +51,18 @@ def replan(
     with user_errors():
         ds = load_dataset(data_dir)
         old = read_roster(roster_csv, ds.config.tz, set(ds.config.activities))
+        ds = ds.with_holidays_for_week(week_of(old, str(roster_csv)))
         try:
             at = parse_datetime(start, ds.config.tz)
         except ValueError as exc:
             raise OptionError("--from", str(exc)) from None
-        if out.resolve() == roster_csv.resolve().parent:
+        out_dir = out_folder(out, data_dir)
+        if out_dir.resolve() == roster_csv.resolve().parent:
             raise OptionError("--out", "write the new roster to another folder; the old one is kept as it is")
-        check_out_dir(out)
+        check_out_dir(out_dir)
         extra = None
         if add_demand is not None:
-            extra = _team_demand(add_demand, set(ds.wijken["wijk_code"]), set(ds.officers["team"]))
+            extra = _team_demand(add_demand, set(ds.wijken["wijk_code"]), set(ds.officers["team"]), ds.config)
         monday = week_of(old, str(roster_csv))
         rp = replan_week(
             ds,
@@ -78,7 +90,8 @@ def replan(
                 "officers_affected": rp.officers_affected,
             },
         )
-        write_outputs(out, plan, week_days(monday), ds.absences)
+        plan.holidays = holiday_summary(ds, monday, plan.roster)
+        write_outputs(out_dir, plan, week_days(monday), ds.absences, ds=ds)
     from planner.cli.roster import print_plan
 
     print_plan(plan, week_days(monday), ds.absences)
@@ -88,29 +101,31 @@ def replan(
         highlight=False,
         markup=False,
     )
-    console.print(f"written to {out}/", highlight=False)
+    console.print(f"written to {out_dir}/", highlight=False, markup=False)
     if plan.exit_code:
         raise typer.Exit(plan.exit_code)
 
 
 @app.command()
 def cover(
-    roster_csv: Path = typer.Argument(..., help="The week's roster (roster.csv)."),
-    data_dir: Path = typer.Argument(..., help="Data folder the roster was planned from."),
-    wijk: str = typer.Option(..., "--wijk", help="CBS wijk code of the block to cover, e.g. WK990101."),
-    start: str = typer.Option(..., "--start", help="Start, e.g. 2027-01-22T20:00 (local time)."),
-    end: str = typer.Option(..., "--end", help="End, e.g. 2027-01-22T23:00 (local time)."),
-    top: int = typer.Option(10, "--top", help="How many candidates to show."),
+    roster_csv: Path = typer.Argument(..., metavar="ROSTER_CSV", help="The week's roster (roster.csv)."),
+    data_dir: Path = typer.Argument(..., metavar="DATA_DIR", help="Data folder the roster was planned from."),
+    wijk: str = typer.Option(..., "--wijk", metavar="WKxxxxxx",
+                             help="CBS wijk code of the block to cover, e.g. WK990101."),
+    start: str = typer.Option(..., "--start", metavar="DATETIME", help="Start, e.g. 2027-01-22T20:00 (local time)."),
+    end: str = typer.Option(..., "--end", metavar="DATETIME", help="End, e.g. 2027-01-22T23:00 (local time)."),
+    top: int = typer.Option(10, "--top", metavar="N", help="How many candidates to show."),
 ) -> None:
     """Who can cover a block? Officers ranked by what it costs them, each checked against every rule."""
     from planner.dataset import load_dataset
-    from planner.replan import cover_candidates
+    from planner.replan import cover_candidates, week_of
     from planner.roster_io import read_roster
     from planner.timeutil import parse_datetime
 
     with user_errors():
         ds = load_dataset(data_dir)
         old = read_roster(roster_csv, ds.config.tz, set(ds.config.activities))
+        ds = ds.with_holidays_for_week(week_of(old, str(roster_csv)))
         try:
             s = parse_datetime(start, ds.config.tz)
             e = parse_datetime(end, ds.config.tz)
@@ -134,8 +149,8 @@ def cover(
         t.add_column(col)
     for c in cands[:top]:
         t.add_row(
-            c.officer_id,
-            c.name,
+            literal(c.officer_id),
+            literal(c.name),
             "yes" if c.own_wijk else "no",
             f"{c.hours_before:.1f}",
             f"{c.hours_after:.1f}",

@@ -12,17 +12,19 @@ from planner.cli._app import app, console, user_errors
 @app.command("map")
 def map_(
     data_dir: Path = typer.Argument(
-        ..., help="Data folder (officers.csv, wijken, optional demand and absences)."
+        ..., metavar="DATA_DIR", help="Data folder (officers.csv, wijken, optional demand and absences)."
     ),
-    roster: Path = typer.Option(..., "--roster", "-r", help="The roster to map, e.g. OUT_DIR/roster.csv."),
+    roster: Path = typer.Option(..., "--roster", "-r", metavar="PATH",
+                                help="The roster to map, e.g. OUT_DIR/roster.csv."),
     out: Path = typer.Option(
         None,
         "--out",
         "-o",
+        metavar="PATH",
         help="HTML file to write (default: maps/coverage-<week>.html in the current folder).",
     ),
     week: str = typer.Option(
-        None, "--week", "-w", help="ISO week to map, e.g. 2027-W03 (default: the roster's first week)."
+        None, "--week", "-w", metavar="WEEK", help="ISO week to map, e.g. 2027-W03 (default: the roster's first week)."
     ),
     png: bool = typer.Option(False, "--png", help="Also write a static PNG per layer next to the HTML."),
     names: bool = typer.Option(
@@ -49,6 +51,7 @@ def map_(
         blocks = read_roster(roster, ds.config.tz, set(ds.config.activities))
         blocks.attrs["source"] = str(roster)
         monday = roster_monday(blocks, week)
+        ds = ds.with_holidays_for_week(monday)
         held = roster_weeks(blocks)
         if week_label(monday) not in held:
             raise InputError(

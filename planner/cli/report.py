@@ -22,10 +22,13 @@ def _store_path(store: Path | None, data_dir: Path | None) -> Path:
 
 @app.command()
 def publish(
-    out_dir: Path = typer.Argument(..., help="Output folder of planner roster (holds roster.csv and summary.json)."),
-    data: Path = typer.Option(None, "--data", "-d", help="Data folder: checks officers and wijken, and holds the "
+    out_dir: Path = typer.Argument(..., metavar="OUT_DIR",
+                                   help="Output folder of planner roster (holds roster.csv and summary.json)."),
+    data: Path = typer.Option(None, "--data", "-d", metavar="DATA_DIR", help="Data folder: checks officers and "
+                              "wijken, and holds the "
                               "default store planner.sqlite."),
-    store: Path = typer.Option(None, "--store", help="History store file (default: DATA_DIR/planner.sqlite)."),
+    store: Path = typer.Option(None, "--store", metavar="PATH",
+                               help="History store file (default: DATA_DIR/planner.sqlite)."),
 ) -> None:
     """Store the week of OUT_DIR/roster.csv as a new published version (1, 2, ...); nothing is overwritten."""
     from planner.dataset import load_dataset
@@ -43,11 +46,14 @@ def publish(
 
 @app.command("import-realized")
 def import_realized(
-    file: Path = typer.Argument(..., help="Realized hours in roster format (officer_id,date,start,end,activity,"
+    file: Path = typer.Argument(..., metavar="REALIZED_CSV",
+                                help="Realized hours in roster format (officer_id,date,start,end,activity,"
                                 "wijk_code[,shift,task])."),
-    data: Path = typer.Option(..., "--data", "-d", help="Data folder: checks officers and wijken; holds the default "
+    data: Path = typer.Option(..., "--data", "-d", metavar="DATA_DIR",
+                              help="Data folder: checks officers and wijken; holds the default "
                               "store planner.sqlite."),
-    store: Path = typer.Option(None, "--store", help="History store file (default: DATA_DIR/planner.sqlite)."),
+    store: Path = typer.Option(None, "--store", metavar="PATH",
+                               help="History store file (default: DATA_DIR/planner.sqlite)."),
 ) -> None:
     """Add realized hours to the history store as a new import batch (per officer and week the latest wins)."""
     from planner.dataset import load_dataset
@@ -63,28 +69,38 @@ def import_realized(
 
 @app.command()
 def report(
-    data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, population, demand, absences)."),
-    period: str = typer.Option(..., "--period", "-p", help="2027-W03, 2027-W03..2027-W06, 2027-01, 2027-Q1 or 2027."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write; the format follows its suffix unless "
+    data_dir: Path = typer.Argument(..., metavar="DATA_DIR",
+                                    help="Data folder (officers.csv, wijken, population, demand, absences)."),
+    period: str = typer.Option(..., "--period", "-p", metavar="PERIOD",
+                               help="2027-W03, 2027-W03..2027-W06, 2027-01, 2027-Q1 or 2027."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="PATH",
+                             help="File to write; the format follows its suffix unless "
                              "--format is given."),
-    fmt: str = typer.Option(None, "--format", "-f", help="html, md, csv, xlsx or json (default: from --out)."),
-    gemeente: list[str] = typer.Option([], "--gemeente", "-g", help="Gemeente code (GMxxxx) to report on; "
+    fmt: str = typer.Option(None, "--format", "-f", metavar="FORMAT",
+                            help="html, md, csv, xlsx or json (default: from --out)."),
+    gemeente: list[str] = typer.Option([], "--gemeente", "-g", metavar="GMxxxx",
+                                       help="Gemeente code (GMxxxx) to report on; "
                                        "repeatable (default: every gemeente in the data folder)."),
     internal: bool = typer.Option(False, "--internal", help="Police-internal report with figures per officer "
                                   "(default: the municipal report, without names or ids)."),
-    roster: list[Path] = typer.Option([], "--roster", "-r", help="Planned roster CSV instead of the store; "
+    roster: list[Path] = typer.Option([], "--roster", "-r", metavar="PATH",
+                                      help="Planned roster CSV instead of the store; "
                                       "repeatable (a later file wins for the same officer and week)."),
-    realized: list[Path] = typer.Option([], "--realized", help="Realized hours CSV instead of the store; "
+    realized: list[Path] = typer.Option([], "--realized", metavar="PATH",
+                                        help="Realized hours CSV instead of the store; "
                                         "repeatable (a later file wins for the same officer and week)."),
-    store: Path = typer.Option(None, "--store", help="History store file (default: DATA_DIR/planner.sqlite)."),
-    lang: str = typer.Option("nl", "--lang", help="Language of the report: nl or en."),
-    fail_under: float = typer.Option(None, "--fail-under", help="Exit 1 when a gemeente's (or, with --internal, an "
+    store: Path = typer.Option(None, "--store", metavar="PATH",
+                               help="History store file (default: DATA_DIR/planner.sqlite)."),
+    lang: str = typer.Option("nl", "--lang", metavar="LANG", help="Language of the report: nl or en."),
+    fail_under: float = typer.Option(None, "--fail-under", metavar="SHARE",
+                                     help="Exit 1 when a gemeente's (or, with --internal, an "
                                      "officer's) planned or realized share is below this, e.g. 0.8."),
 ) -> None:
     """Compliance report for a period: own-wijk share planned vs realized, officers per 5,000, themes, trend."""
     from planner.dataset import load_dataset
     from planner.errors import InputError
     from planner.report import FORMATS, build_figures, load_sources, write_report
+    from planner.timeutil import parse_period
 
     with user_errors():
         kind = (fmt or out.suffix.lstrip(".")).lower()
@@ -99,6 +115,10 @@ def report(
         if out.is_dir():
             raise InputError(out, "is a folder; expected a file name for --out")
         ds = load_dataset(data_dir)
+        try:  # public holidays of the period (a bad period is reported by load_sources)
+            ds = ds.with_holidays(*parse_period(period))
+        except ValueError:
+            pass
         planned, real = load_sources(ds, period, roster, realized, store, names=internal)
         figures = build_figures(ds, period, planned, real, gemeenten=gemeente, internal=internal, lang=lang)
         write_report(figures, kind, out)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import io
+import math
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
-from planner.cli._app import app, console, err_console, user_errors
+from planner.cli._app import PlainConsole, app, console, err_console, literal, user_errors
 
 
 def _progress_table(points: list[tuple[float, float, float]]) -> Table:
@@ -40,8 +44,8 @@ def _team_table(plan: Any) -> None:
         pres = float(u.loc[u["kind"] == "presence", "unmet_h"].sum()) if len(u) else 0.0
         team = float(u.loc[u["kind"] != "presence", "unmet_h"].sum()) if len(u) else 0.0
         t.add_row(
-            str(r.team).replace("[", r"\["),
-            r.status,
+            literal(r.team),
+            literal(r.status),
             f"{r.gap:.2%}" if r.gap is not None else "-",
             f"{r.runtime_s:.1f}",
             str(len(r.officers)),
@@ -52,33 +56,142 @@ def _team_table(plan: Any) -> None:
     console.print(t)
 
 
-def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = True) -> None:
-    """The grid, the status line, unmet demand and the penalties, in the terminal."""
+#: Hour columns of the grid: (column of outputs.grid, full header, compact header).
+_HOUR_COLUMNS = (("planned h", "planned h", "plan h"), ("available h", "available h", "avail h"),
+                 ("own-wijk h", "own-wijk h", "own h"), ("share", "share", "share"))
+
+
+def _day_cell(text: Any, compact: bool, legend: dict[str, str]) -> str:
+    """A day of the grid: ``D 8h`` (shift code and hours) or an absence reason; compact ``D8`` / ``tr4`` / ``vak.``,
+    with each abbreviation added to ``legend``."""
+    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    if not compact or not s:
+        return s
+    code, _, hours = s.rpartition(" ")
+    if code and hours.endswith("h"):  # "D 8h" -> "D8"; "training 4h" -> "tr4"
+        if len(code) > 2:
+            legend[code[:2]] = code
+            code = code[:2]
+        return f"{code}{hours[:-1]}"
+    if len(s) <= 4:
+        return s
+    legend[s[:3] + "."] = s
+    return s[:3] + "."
+
+
+def _share_cell(value: Any, norm: float) -> Text:
+    """The week's own-wijk share: red below the norm, green at or above it, '-' without available hours."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return literal("-")
+    return literal(f"{value:.0%}", "red" if value < norm else "green")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Layout:
+    """How much of the grid a width allows: cell style, name and wijk columns, hour columns."""
+
+    compact: bool  # "D8" cells, two-line day headers, a light box
+    name_width: int | None  # None: full names; else folded to this width; 0: no name column
+    wijk_width: int | None  # the same for the wijk codes
+    all_hours: bool  # planned, available, own-wijk hours and the share; else planned hours and the share
+
+
+#: From widest to narrowest; the first that fits the terminal is printed.
+_LAYOUTS = (
+    _Layout(False, None, None, True),
+    _Layout(True, None, None, True),
+    _Layout(True, 14, 8, True),
+    _Layout(True, 12, 0, False),
+    _Layout(True, 0, 0, False),
+)
+
+
+def _grid_table(g: Any, plan: Any, days: list[dt.date], holidays: dict[dt.date, str], *, names: bool,
+                layout: _Layout) -> Table:
+    """The grid as a Rich table in one layout. User text (ids, names, codes, absence reasons, holiday names) enters
+    through :func:`literal` only: never markup, control characters shown as escapes."""
+    from rich import box
+
+    compact = layout.compact
+    hour_keys = {h[0] for h in _HOUR_COLUMNS}
+    day_cols = [c for c in g.columns if c not in ("officer", "name", "wijk") and c not in hour_keys]
+    show_name = names and layout.name_width != 0
+    show_wijk = layout.wijk_width != 0
+    hour_cols = [h for h in _HOUR_COLUMNS if layout.all_hours or h[0] in ("planned h", "share")]
+    legend: dict[str, str] = {}
+    t = Table(title=f"Rooster {plan.week}", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+              padding=(0, 1), pad_edge=not compact, collapse_padding=compact)
+    t.add_column("officer", no_wrap=True)
+    if show_name:
+        t.add_column("name", max_width=layout.name_width, overflow="fold")
+    if show_wijk:
+        t.add_column("wijk", max_width=layout.wijk_width, overflow="fold")
+    for col, d in zip(day_cols, days, strict=True):
+        mark = "*" if d in holidays else ""
+        head = f"{d:%a}\n{d:%d}{mark}" if compact else f"{col}{' ' + mark if mark else ''}"
+        t.add_column(Text(head), no_wrap=True, style="yellow" if mark else None)
+    for _key, full, short in hour_cols:
+        t.add_column(short if compact else full, justify="right", no_wrap=True)
+    for rec in g.to_dict("records"):
+        cells: list[Any] = [literal(rec["officer"])]
+        if show_name:
+            cells.append(literal(rec["name"]))
+        if show_wijk:
+            w = rec["wijk"]
+            cells.append(literal(" ".join(w) if isinstance(w, tuple | list) else str(w).replace("|", " ")))
+        cells += [literal(_day_cell(rec[c], compact, legend)) for c in day_cols]
+        for key, _full, _short in hour_cols:
+            v = rec[key]
+            if key == "share":
+                cells.append(_share_cell(v, plan.norm_share))
+            else:
+                cells.append(literal("-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"))
+        t.add_row(*cells)
+    if compact:
+        used = "; ".join(f"{k} {v}" for k, v in sorted(legend.items()))
+        t.caption = literal("D8 = shift D, 8 h" + (f"; {used}" if used else ""))
+    return t
+
+
+def _natural_width(table: Table) -> int:
+    """Columns the table takes when nothing limits it (its widest printed line)."""
+    from rich.cells import cell_len
+
+    buf = io.StringIO()
+    PlainConsole(file=buf, width=10_000, color_system=None, legacy_windows=False).print(table)
+    return max((cell_len(line.rstrip()) for line in buf.getvalue().splitlines()), default=0)
+
+
+def grid_table(plan: Any, days: list[dt.date], absences: Any, width: int, *, names: bool = True,
+               holidays: dict[dt.date, str] | None = None) -> Table:
+    """The widest layout of the roster grid that fits ``width`` columns (the narrowest when none does)."""
     from planner.outputs import grid
 
+    g = grid(plan, days, absences)
+    table = None
+    for layout in _LAYOUTS:
+        table = _grid_table(g, plan, days, holidays or {}, names=names, layout=layout)
+        if _natural_width(table) <= width:
+            break
+    assert table is not None
+    return table
+
+
+def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = True,
+               holidays: dict[dt.date, str] | None = None) -> None:
+    """The grid, the status line, unmet demand and the penalties, in the terminal (readable from 80 columns).
+
+    ``holidays`` (default: the plan's own) are marked in the grid's day headers and listed under it."""
+    if holidays is None:
+        holidays = {dt.date.fromisoformat(h["date"]): str(h["name"])
+                    for h in (getattr(plan, "holidays", None) or {}).get("days", [])}
     if len(plan.results) > 1:
         _team_table(plan)
     if plan.has_roster and len(plan.officers) <= GRID_MAX_OFFICERS:
-        g = grid(plan, days, absences)
-        t = Table(title=f"Rooster {plan.week}", show_lines=False)
-        cols = [c for c in g.columns if names or c != "name"]
-        for c in cols:
-            t.add_column(
-                str(c), justify="right" if c in ("planned h", "available h", "own-wijk h", "share") else "left"
-            )
-        for rec in g.to_dict("records"):
-            cells = []
-            for c in cols:
-                v = rec[c]
-                if c == "share":
-                    style = "red" if v is not None and v < plan.norm_share else "green"
-                    cells.append(f"[{style}]{v:.0%}[/]" if v is not None else "-")
-                elif isinstance(v, float):
-                    cells.append(f"{v:.1f}")
-                else:
-                    cells.append(str(v).replace("[", r"\["))
-            t.add_row(*cells)
-        console.print(t)
+        console.print(grid_table(plan, days, absences, console.width, names=names, holidays=holidays))
+    for d, name in sorted(holidays.items()):
+        if d in days:
+            console.print(literal(f"* {d:%a %d %b}: {name} (holiday)"))
     line = f"status: {plan.status}"
     if plan.objective is not None:
         line += f"  objective {plan.objective:,.1f}  bound {plan.bound:,.1f}  gap {plan.gap:.2%}"
@@ -141,31 +254,46 @@ def solver_options(
 
 @app.command()
 def roster(
-    data_dir: Path = typer.Argument(..., help="Data folder (officers.csv, wijken, optional demand and absences)."),
-    week: str = typer.Option(..., "--week", "-w", help="ISO week to plan, e.g. 2027-W03."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for roster.csv, summary.json, roster.xlsx, ics/."),
+    data_dir: Path = typer.Argument(
+        ..., metavar="DATA_DIR", help="Data folder (officers.csv, wijken, optional demand and absences)."
+    ),
+    week: str = typer.Option(..., "--week", "-w", metavar="WEEK", help="ISO week to plan, e.g. 2027-W03."),
+    out: str = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        metavar="DIR",
+        help="Output folder for roster.csv, summary.json, roster.xlsx, ics/ (not the data folder or inside it).",
+    ),
     history: list[Path] = typer.Option(
         [],
         "--history",
+        metavar="PATH",
         help="Earlier rosters or realized hours (roster format); "
         "repeatable. history/*.csv in the output folder is read too.",
     ),
     time_limit: float = typer.Option(
         None,
         "--time-limit",
-        help="Seconds per team (default: planner.toml, 30; with several teams 300 s per process spread over the "
-        "teams, at least 5 s each).",
+        metavar="SECONDS",
+        help="Seconds per solve, one solve per team (default: planner.toml, 30; with several teams 300 s per "
+        "process spread over the teams, at least 5 s each).",
     ),
     workers: int = typer.Option(
         None,
         "--workers",
-        help="CP-SAT search threads (0 = auto: 1 for up to 30 officers, else all cores; 1 = byte-identical output).",
+        metavar="N",
+        help="CP-SAT search threads of one solve (0 = auto: 1 for up to 30 officers, else all cores; "
+        "1 = byte-identical output).",
     ),
-    seed: int = typer.Option(None, "--seed", help="Random seed of the search (default: planner.toml, 0)."),
-    processes: int = typer.Option(None, "--processes", help="Teams solved side by side (default: all cores)."),
+    seed: int = typer.Option(None, "--seed", metavar="N", help="Random seed of the search (default: planner.toml, 0)."),
+    processes: int = typer.Option(
+        None, "--processes", metavar="N", help="Teams solved side by side, one process each (default: all cores)."
+    ),
     pins: Path = typer.Option(
         None,
         "--pins",
+        metavar="PATH",
         help="Blocks to keep exactly (roster format, e.g. an edited "
         "roster.csv): each pinned shift stays, the rest is planned around it.",
     ),
@@ -177,13 +305,15 @@ def roster(
     scheduler: str = typer.Option(
         None,
         "--scheduler",
+        metavar="ADDRESS",
         help="Address of a running Dask scheduler (tcp://host:8786) to solve the teams on; "
         "its workers need planner installed.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
 ) -> None:
     """Plan one week for every team: at least 80 % in the own wijk, within the Arbeidstijdenwet."""
-    from planner.dataset import load_dataset
+    from planner.cli._options import out_folder
+    from planner.dataset import check_pins, load_dataset
     from planner.outputs import write_outputs
     from planner.plan import archive_previous, check_out_dir, history_files, load_history, plan_week
     from planner.timeutil import week_days
@@ -191,17 +321,18 @@ def roster(
     with user_errors():
         monday = week_option(week)
         solver_options(time_limit, workers, seed, processes)
-        ds = load_dataset(data_dir)
-        check_out_dir(out)
+        out_dir = out_folder(out, data_dir)
+        ds = load_dataset(data_dir).with_holidays_for_week(monday)
+        check_out_dir(out_dir)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        archive_previous(out, monday, stamp)
-        files = history_files(out, history)
+        archive_previous(out_dir, monday, stamp)
+        files = history_files(out_dir, history)
         hist, names = load_history(files, ds)
         pin_df = None
         if pins is not None:
             from planner.roster_io import read_roster
 
-            pin_df = read_roster(pins, ds.config.tz, set(ds.config.activities))
+            pin_df = check_pins(ds, read_roster(pins, ds.config.tz, set(ds.config.activities)), monday, pins)
         points: list[tuple[float, float, float]] = []
         live = (
             Live(_progress_table(points), console=console, transient=True)
@@ -239,17 +370,20 @@ def roster(
                 scheduler=scheduler,
             )
         days = week_days(monday)
-        write_outputs(out, plan, days, ds.absences)
+        write_outputs(out_dir, plan, days, ds.absences, ds=ds)
     if quiet:
         console.print(f"status: {plan.status}", highlight=False)
     else:
         print_plan(plan, days, ds.absences)
-        console.print(f"written to {out}/", highlight=False)
+        console.print(f"written to {out_dir}/", highlight=False, markup=False)
     if plan.interrupted:
         err_console.print(
             "interrupted: the best roster found so far was written"
             if plan.has_roster
-            else "interrupted before any roster was found: roster.csv, roster.xlsx and ics/ were not touched",
+            else "interrupted before any roster was found: roster.csv, roster.xlsx and ics/ were not touched"
+            if len(plan.results) == 1
+            else "interrupted before every team had a roster: roster.csv, roster.xlsx and ics/ were not touched "
+            "(summary.json lists the teams that finished)",
             markup=False,
             highlight=False,
         )

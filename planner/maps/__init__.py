@@ -9,10 +9,12 @@ import pandas as pd
 
 from planner.atomic import write_text
 from planner.dataset import Dataset
-from planner.maps.figures import DAY_PARTS, roster_monday, roster_weeks, wijk_figures
+from planner.maps.figures import DAY_PARTS, group_figures, roster_monday, roster_weeks, wijk_figures
 from planner.maps.scales import LAYERS
 
-__all__ = ["DAY_PARTS", "LAYERS", "build_map", "roster_monday", "roster_weeks", "wijk_figures", "write_map"]
+__all__ = [
+    "DAY_PARTS", "LAYERS", "build_map", "group_figures", "roster_monday", "roster_weeks", "wijk_figures", "write_map",
+]
 
 
 def build_map(
@@ -24,7 +26,7 @@ def build_map(
     tiles: bool = False,
     simplify_m: float | None = None,
 ):  # type: ignore[no-untyped-def]
-    """The coverage map as a ``folium.Map``; see ``planner.maps.html.build_map``."""
+    """The coverage map as a ``MapPage`` (its HTML and figures); see ``planner.maps.html.build_map``."""
     from planner.maps.html import build_map as _build
 
     return _build(ds, roster, week=week, show_names=show_names, tiles=tiles, simplify_m=simplify_m)
@@ -48,19 +50,18 @@ def write_map(
     list[Path]
         The files written, the HTML first.
     """
-    from planner.maps.display import dissolve, simplify_coverage
+    from planner.maps.display import dissolve
     from planner.maps.html import build_map as _build
 
     out_path = Path(out_path)
-    m = _build(ds, roster, week=week, show_names=show_names, tiles=tiles, simplify_m=simplify_m)
-    fig = getattr(m, "_planner_figures")  # noqa: B009
-    write_text(out_path, m.get_root().render())
+    page = _build(ds, roster, week=week, show_names=show_names, tiles=tiles, simplify_m=simplify_m)
+    write_text(out_path, page.html)
     written = [out_path]
     if png:
         from planner.maps.png import write_pngs
 
-        geoms = simplify_coverage(ds.wijken, simplify_m)
-        gm = dissolve(geoms, list(fig["gemeente_code"]))
+        fig = page.figures
+        gm = dissolve(page.geoms_rd, list(fig["gemeente_code"]))
         values = {layer.key: layer.values(fig) for layer in LAYERS}
-        written += write_pngs(geoms, fig, gm, out_path, values)
+        written += write_pngs(page.geoms_rd, fig, gm, out_path, values, title=ds.config.team_name)
     return written

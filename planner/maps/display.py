@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import math
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.ops
 
 from planner.geo import CRS_RD_NEW, CRS_WGS84
 
@@ -67,13 +68,41 @@ def to_wgs84_rounded(geoms: gpd.GeoSeries) -> list[Any]:
     return [shapely.geometry.mapping(g) for g in rounded]
 
 
-def script_json(value: Any) -> str:
-    """JSON safe to place inside a ``<script>`` element: ``<``, ``>`` and ``&`` become unicode escapes."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+#: Web-mercator metres per pixel at zoom 0 on the equator (Leaflet's default CRS, 256-pixel tiles).
+_MERCATOR_M_PER_PX = 156_543.033_92
+#: About how wide one character of an 11 px label is, and how tall a two-line label is, in pixels.
+LABEL_CHAR_PX = 6.3
+LABEL_HEIGHT_PX = 26.0
+
+
+def label_points(geoms_rd: gpd.GeoSeries) -> list[dict[str, float]]:
+    """Where a wijk's label goes and how much room it has: per geometry (RD New) the pole of inaccessibility of
+    its largest part (inside the polygon, away from its edges) in RD New (``x``, ``y``) and WGS84 (``lon``,
+    ``lat``), and that part's width and height in metres."""
+    out = []
+    pts = []
+    for geom in geoms_rd.values:
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        minx, miny, maxx, maxy = part.bounds
+        tol = max(1.0, min(maxx - minx, maxy - miny) / 50)
+        try:
+            pt = shapely.ops.polylabel(part, tolerance=tol)
+        except Exception:  # noqa: BLE001 - a degenerate ring: fall back to a point on the surface
+            pt = part.representative_point()
+        pts.append(pt)
+        out.append({"x": float(pt.x), "y": float(pt.y), "width_m": maxx - minx, "height_m": maxy - miny})
+    wgs = gpd.GeoSeries(pts, crs=geoms_rd.crs).to_crs(CRS_WGS84)
+    for rec, p in zip(out, wgs.values, strict=True):
+        rec["lon"] = round(float(p.x), COORD_DECIMALS)
+        rec["lat"] = round(float(p.y), COORD_DECIMALS)
+    return out
+
+
+def label_min_zoom(width_m: float, height_m: float, lat: float, chars: int) -> float:
+    """The first Leaflet zoom level (in steps of 0.25) at which a label of ``chars`` characters fits inside a box
+    of ``width_m`` x ``height_m``: lower zoom levels leave it out, so small wijken do not clutter the map."""
+    m_per_px0 = _MERCATOR_M_PER_PX * max(math.cos(math.radians(lat)), 0.01)
+    need_w = LABEL_CHAR_PX * max(chars, 1) + 6
+    zooms = [math.log2(need_w * m_per_px0 / max(width_m, 1e-6)), math.log2(LABEL_HEIGHT_PX * m_per_px0 /
+                                                                          max(height_m, 1e-6))]
+    return math.ceil(max(zooms) * 4) / 4

@@ -244,7 +244,90 @@ def wijk_figures(ds: Dataset, roster: pd.DataFrame, week: str | dt.date | None =
     out["gemeente_per_5000"] = out["gemeente_code"].map(gm_rate).astype("float64")
     out.attrs["week"] = week_label(monday)
     out.attrs["monday"] = monday
-    return out[FIGURE_COLUMNS]
+    out = out[FIGURE_COLUMNS]
+    out.attrs["officer_share"] = share
+    return out
+
+
+#: Figures about the officers' hours: combined or withheld for small groups on a municipal map.
+GROUPED_COLUMNS = [
+    "own_share_mean",
+    "own_share_min",
+    "presence_h",
+    "demand_h",
+    "coverage",
+    "presence_ratio",
+    *[f"{k}_{p}" for p in DAY_PARTS for k in ("presence_h", "demand_h", "met_h", "coverage")],
+    "unmet_h",
+]
+
+
+def group_figures(fig: pd.DataFrame, groups: dict[str, Any]) -> pd.DataFrame:
+    """``wijk_figures`` with the minimum group size applied (``planner.privacy``).
+
+    A wijk shown alone keeps its figures. A wijk in a pool gets the pool's figures: hours summed over the
+    pool's wijken, coverage from those sums, own-wijk shares over the pool's distinct officers. A withheld wijk
+    gets NaN. Inhabitants, head counts and officers per 5,000 stay per wijk. Adds ``group_key``, ``group_kind``,
+    ``group_officers`` (distinct officers of the group), ``group_wijken`` (how many wijken it adds up) and
+    ``group_gemeenten`` (how many gemeenten, for a pool of gemeenten).
+    """
+    from planner.privacy import ALONE, WITHHELD
+
+    out = fig.copy()
+    out.attrs = dict(fig.attrs)
+    share: dict[str, float] = fig.attrs.get("officer_share", {})
+    codes = list(out["wijk_code"])
+    key_of = [groups[c].key if c in groups else c for c in codes]
+    kind_of = [groups[c].kind if c in groups else ALONE for c in codes]
+    out["group_key"] = key_of
+    out["group_kind"] = kind_of
+    out["group_officers"] = [len(groups[c].officers) if c in groups else len(o) for c, o in
+                             zip(codes, out["officer_ids"], strict=True)]
+    members: dict[str, list[int]] = {}
+    for i, (k, kind) in enumerate(zip(key_of, kind_of, strict=True)):
+        if kind != ALONE:
+            members.setdefault(k, []).append(i)
+    out["group_wijken"] = [len(members.get(k, [i])) for i, k in enumerate(key_of)]
+    out["group_gemeenten"] = [len(groups[c].members) if c in groups and not groups[c].members[0].startswith("WK")
+                              else 1 for c in codes]
+    sums = [c for c in GROUPED_COLUMNS if c.startswith(("presence_h", "demand_h", "met_h", "unmet_h"))]
+    keys = list(members)
+    if not keys:
+        return out
+    # Column arithmetic over all groups at once (a national map has a few thousand wijken in pools).
+    gid = np.full(len(codes), -1)
+    for g, k in enumerate(keys):
+        gid[members[k]] = g
+    rows = np.flatnonzero(gid >= 0)
+    withheld = np.array([kind_of[members[k][0]] == WITHHELD for k in keys])
+    values: dict[str, np.ndarray] = {}
+    for c in sums:
+        total = np.zeros(len(keys))
+        np.add.at(total, gid[rows], out[c].to_numpy(dtype="float64")[rows])
+        values[c] = total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for part in DAY_PARTS:
+            d = values[f"demand_h_{part}"]
+            values[f"coverage_{part}"] = np.where(d > 0, values[f"met_h_{part}"] / d, np.nan)
+        d = values["demand_h"]
+        values["coverage"] = np.where(d > 0, (d - values["unmet_h"]) / d, np.nan)
+        values["presence_ratio"] = np.where(d > 0, values["presence_h"] / d, np.nan)
+    means, lows = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
+    for g, k in enumerate(keys):
+        shares = [share[o] for o in groups[codes[members[k][0]]].officers if o in share and not np.isnan(share[o])]
+        if shares:
+            means[g], lows[g] = float(np.mean(shares)), float(min(shares))
+    values["own_share_mean"], values["own_share_min"] = means, lows
+    for c in GROUPED_COLUMNS:
+        col = out[c].to_numpy(dtype="float64", copy=True)
+        v = values[c].copy()
+        v[withheld] = np.nan
+        col[rows] = v[gid[rows]]
+        out[c] = col
+    officer = out["own_share_min_officer"].to_numpy(dtype=object, copy=True)
+    officer[rows] = ""
+    out["own_share_min_officer"] = officer
+    return out
 
 
 def _week_blocks(roster: pd.DataFrame, monday: dt.date) -> list[dict[str, Any]]:

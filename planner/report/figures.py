@@ -11,6 +11,9 @@ Definitions (the same as the checker's and the solver's, via ``planner.hours``):
   (``Config.counts_for_norm``); a ``wijk`` block counts only in one of the officer's own wijken.
 - A week counts for the planned (realized) figures of an officer only when the planned (realized) hours
   hold that week for the officer's team: a week nobody published is unknown, not zero.
+- An officer who has left officers.csv counts with the facts the history store kept for the weeks it holds
+  of them (wijken, contract hours, team, leave; ``Source.officers``), and only in those weeks; in head counts
+  and fte they count for the share of the period's weeks the store holds of them.
 - Shares are own / available, rounded *down* to 0.1 % (so a share shown as 80.0 % is never below 80 %).
 - Per wijk and per gemeente, an officer with n wijken counts 1/n in each (head count, fte, hours).
 """
@@ -69,6 +72,8 @@ class Source:
 
     blocks: pd.DataFrame
     described: list[str] = field(default_factory=list)
+    #: Officer facts per week kept by the history store (``planner.store.FACT_COLUMNS``), or None.
+    officers: pd.DataFrame | None = None
 
 
 @dataclass
@@ -87,6 +92,8 @@ class ReportFigures:
     tables: list[Table]
     #: (subject, basis, own minutes, available minutes) per gemeente (municipal) or officer (internal), exact.
     checked_shares: list[tuple[str, str, Fraction, Fraction]] = field(default_factory=list)
+    #: The minimum group size applied (1: none, as in the internal report).
+    min_group_size: int = 1
 
     def table(self, name: str) -> Table:
         for t in self.tables:
@@ -116,6 +123,7 @@ class ReportFigures:
             "reading_text": T.READINGS[self.reading][self.lang],
             "gemeenten": [{"gemeente_code": c, "gemeente_naam": n} for c, n in self.gemeenten],
             "sources": self.sources,
+            "min_group_size": self.min_group_size,
         }
 
 
@@ -151,20 +159,24 @@ def build_figures(
     chosen = _chosen_gemeenten(ds, gemeenten)
     chosen_codes = {c for c, _ in chosen}
 
+    departed = _departed(ds, [planned, realized], mondays)
     blocks = {
-        b: _in_period(validated_blocks(ds, s.blocks), first, end)
+        b: _in_period(validated_blocks(ds, s.blocks, known_ids=set(departed)), first, end)
         for b, s in (("planned", planned), ("realized", realized))
     }
-    officers = _officers(ds)
+    officers = _officers(ds) + [d["officer"] for d in departed.values()]
     team_of = {o["officer_id"]: o["team"] for o in officers}
     known = {
         b: {(team_of[str(oid)], _monday(d)) for oid, d in zip(blocks[b]["officer_id"], blocks[b]["date"], strict=True)}
         for b in BASES
     }
-    ow = _officer_weeks(ds, officers, blocks, known, mondays)
+    ow = _officer_weeks(ds, officers, blocks, known, mondays, departed)
     presence, themes = _presence_and_themes(ds, blocks)
 
-    wijk_rows = ds.wijken[ds.wijken["gemeente_code"].isin(chosen_codes)]
+    k = 1 if internal else cfg.privacy.min_group_size
+    gm_display, wijk_display, withheld = _display_groups(ds, chosen, k, lang)
+    needed = {m for _, _, members in gm_display for m in members} | chosen_codes
+    wijk_rows = ds.wijken[ds.wijken["gemeente_code"].isin(needed)]
     wijk_team = ds.wijk_team()
     any_known = {b: {m for _, m in known[b]} for b in BASES}
     officers_of: dict[str, list[dict[str, Any]]] = {}
@@ -178,7 +190,7 @@ def build_figures(
         weeks_known = {
             b: sum(1 for m in mondays if ((team, m) in known[b] if team else m in any_known[b])) for b in BASES
         }
-        acc_wijk[code] = _accumulate(
+        a = _accumulate(
             officers_of.get(code, []),
             ow,
             mondays,
@@ -189,35 +201,24 @@ def build_figures(
             "inwoners": _num(w["inwoners"]),
             "themes": {b: themes[b].get(code, {}) for b in BASES},
         }
-
-    wijk_table_rows = []
-    for w in wijk_rows.to_dict("records"):
-        a = acc_wijk[str(w["wijk_code"])]
-        presence_week = {
+        a["presence_week"] = {
             b: (Fraction(a["presence"][b]) / a["presence_weeks"][b] if a["presence_weeks"][b] else None) for b in BASES
         }
-        a["presence_week"] = presence_week
+        acc_wijk[code] = a
+
+    wijk_table_rows = []
+    for label, naam, gm_code, members in wijk_display:
+        a, inwoners, presence_week = _combined(acc_wijk, list(members), mondays)
         wijk_table_rows.append(
-            {
-                "wijk_code": str(w["wijk_code"]),
-                "wijk_naam": _txt(w["wijk_naam"]),
-                "gemeente_code": str(w["gemeente_code"]),
-                **_area_values(a, a["inwoners"], presence_week),
-            }
+            {"wijk_code": label, "wijk_naam": naam, "gemeente_code": gm_code,
+             **_area_values(a, inwoners, presence_week)}
         )
 
     gm_rows, away_rows, theme_rows, trend_rows, verdicts = [], [], [], [], []
     gm_acc = {}
-    for code, naam in chosen:
-        wcodes = [str(c) for c in wijk_rows.loc[wijk_rows["gemeente_code"] == code, "wijk_code"]]
-        pops = [acc_wijk[c]["inwoners"] for c in wcodes]
-        inwoners = math.nan if not pops or any(math.isnan(p) for p in pops) else float(sum(pops))
-        a = _sum_acc([acc_wijk[c] for c in wcodes], mondays)
-        per_week = {b: [acc_wijk[c]["presence_week"][b] for c in wcodes] for b in BASES}
-        presence_week = {
-            b: (sum((x for x in v if x is not None), Fraction(0)) if any(x is not None for x in v) else None)
-            for b, v in per_week.items()
-        }
+    for code, naam, members in gm_display:
+        wcodes = [str(c) for c in wijk_rows.loc[wijk_rows["gemeente_code"].isin(members), "wijk_code"]]
+        a, inwoners, presence_week = _combined(acc_wijk, wcodes, mondays)
         gm_acc[code] = a
         gm_rows.append({"gemeente_code": code, "gemeente_naam": naam, **_area_values(a, inwoners, presence_week)})
         for reason in AWAY_REASONS:
@@ -253,8 +254,14 @@ def build_figures(
                 }
             )
         trend_rows.extend(_trend(code, naam, a, mondays))
-        verdicts.extend(_gemeente_verdicts(code, naam, gm_rows[-1], a, away_rows, trend_rows, cfg, lang))
-    if len(chosen) > 1:
+        subject = f"{naam}: {code}" if len(members) > 1 else T.gemeente_text(code, naam)
+        verdicts.extend(_gemeente_verdicts(subject, code, gm_rows[-1], a, away_rows, trend_rows, cfg, lang))
+    for code, naam in withheld:
+        what = T.gemeente_text(code, naam) if len(withheld) == 1 else \
+            {"nl": "het gebied", "en": "the area"}[lang]
+        verdicts.append({"subject": T.gemeente_text(code, naam), "indicator": "own_share", "status": "unknown",
+                         "text": T.title("privacy_withheld", lang).format(what=what, k=k)})
+    if len(gm_display) > 1:
         total = _sum_acc(list(gm_acc.values()), mondays)
         all_name = {"nl": "alle gekozen gemeenten", "en": "all chosen municipalities"}[lang]
         trend_rows.extend(_trend(ALL_GEMEENTEN, all_name, total, mondays))
@@ -321,7 +328,7 @@ def build_figures(
         ),
         Table("trend", [Column("gemeente_code"), Column("gemeente_naam"), Column("week"), *share_cols], trend_rows),
     ]
-    checked = [(code, b, gm_acc[code]["own"][b], gm_acc[code]["avail"][b]) for code, _ in chosen for b in BASES]
+    checked = [(code, b, gm_acc[code]["own"][b], gm_acc[code]["avail"][b]) for code, _, _ in gm_display for b in BASES]
     if internal:
         off_rows, week_rows, checked = _officer_tables(ds, officers, ow, mondays, chosen_codes, cfg, lang, verdicts)
         tables += [
@@ -377,6 +384,7 @@ def build_figures(
         sources={"planned": planned.described, "realized": realized.described},
         tables=tables,
         checked_shares=checked,
+        min_group_size=k,
     )
 
 
@@ -397,6 +405,28 @@ def _officers(ds: Dataset) -> list[dict[str, Any]]:
     ]
 
 
+def _departed(ds: Dataset, sources: list[Source], mondays: list[dt.date]) -> dict[str, dict[str, Any]]:
+    """Officers the store holds facts of but officers.csv no longer lists: their latest facts in the period
+    (``officer``) and their leave minutes and contract hours per Monday the store holds (``weeks``)."""
+    frames = [s.officers for s in sources if s.officers is not None and len(s.officers)]
+    if not frames:
+        return {}
+    facts = pd.concat(frames, ignore_index=True)
+    labels = {week_label(m): m for m in mondays}
+    facts = facts[facts["week"].isin(list(labels)) & ~facts["officer_id"].astype(str).isin(
+        set(ds.officers["officer_id"].astype(str)))]
+    out: dict[str, dict[str, Any]] = {}
+    for r in facts.sort_values("week", kind="stable").to_dict("records"):  # the latest week's facts win
+        oid = str(r["officer_id"])
+        d = out.setdefault(oid, {"weeks": {}})
+        d["officer"] = {"officer_id": oid, "name": _txt(r["name"]), "wijken": tuple(r["wijken"]),
+                        "contract_hours": float(r["contract_hours"]), "team": _txt(r["team"])}
+        d["weeks"].setdefault(labels[r["week"]], (float(r["contract_hours"]), int(r["leave_minutes"])))
+    for d in out.values():
+        d["officer"]["period_share"] = Fraction(len(d["weeks"]), len(mondays))
+    return out
+
+
 def _category(activity: str, wijk_code: str, own_wijken: tuple[str, ...]) -> str:
     if activity == "wijk":
         return "wijk" if wijk_code in own_wijken else "other_wijk"
@@ -409,8 +439,13 @@ def _officer_weeks(
     blocks: dict[str, pd.DataFrame],
     known: dict[str, set[tuple[str, dt.date]]],
     mondays: list[dt.date],
+    departed: dict[str, dict[str, Any]] | None = None,
 ) -> dict[tuple[str, dt.date], dict[str, Any]]:
-    """Per (officer, Monday): leave, available, and per basis whether known, worked, own and minutes by category."""
+    """Per (officer, Monday): leave, available, and per basis whether known, worked, own and minutes by category.
+
+    A departed officer (``departed``, from the store's facts) counts only in the weeks the store holds of them,
+    with that week's contract hours and leave."""
+    departed = departed or {}
     cfg = ds.config
     out: dict[tuple[str, dt.date], dict[str, Any]] = {}
     absent = (
@@ -419,16 +454,23 @@ def _officer_weeks(
         else set()
     )
     for o in officers:
+        gone = departed.get(o["officer_id"])
         for m in mondays:
-            leave = (
-                leave_minutes(ds.absences_of(o["officer_id"]), o["officer_id"], o["contract_hours"], m, cfg)
-                if o["officer_id"] in absent
-                else 0
-            )
+            if gone is not None:
+                there = m in gone["weeks"]
+                hours, leave = gone["weeks"].get(m, (o["contract_hours"], 0))
+            else:
+                there, hours = True, o["contract_hours"]
+                leave = (
+                    leave_minutes(ds.absences_of(o["officer_id"]), o["officer_id"], hours, m, cfg)
+                    if o["officer_id"] in absent
+                    else 0
+                )
             out[(o["officer_id"], m)] = {
                 "leave": leave,
-                "avail": available_minutes(o["contract_hours"], leave),
-                **{b: {"known": (o["team"], m) in known[b], "worked": 0, "own": 0, "cat": {}} for b in BASES},
+                "avail": available_minutes(hours, leave),
+                **{b: {"known": there and (o["team"], m) in known[b], "worked": 0, "own": 0, "cat": {}}
+                   for b in BASES},
             }
     wijken_of = {o["officer_id"]: o["wijken"] for o in officers}
     for b in BASES:
@@ -480,8 +522,9 @@ def _accumulate(
     }
     for o in officers:
         w = weight(o)
-        acc["heads"] += w
-        acc["fte"] += w * Fraction(o["contract_hours"]).limit_denominator(100) / Fraction(FTE_HOURS)
+        acc["heads"] += w * o.get("period_share", 1)
+        acc["fte"] += (w * o.get("period_share", 1) * Fraction(o["contract_hours"]).limit_denominator(100)
+                       / Fraction(FTE_HOURS))
         for m in mondays:
             rec = ow[(o["officer_id"], m)]
             for b in BASES:
@@ -644,8 +687,8 @@ def _block_themes(
 
 
 def _gemeente_verdicts(
+    subject: str,
     code: str,
-    naam: str,
     row: dict[str, Any],
     a: dict[str, Any],
     away_rows: list[dict[str, Any]],
@@ -653,7 +696,6 @@ def _gemeente_verdicts(
     cfg: Config,
     lang: str,
 ) -> list[dict[str, Any]]:
-    subject = f"{code} {naam}".strip()
     f = lambda v, k: T.fmt(v, k, lang)  # noqa: E731
     norm = f(cfg.norm.share, "share")
     out = []
@@ -878,9 +920,68 @@ def _why(rec: dict[str, Any], basis: str, cats: dict[str, int], lang: str) -> st
 # Inputs
 
 
+def _display_groups(
+    ds: Dataset, chosen: list[tuple[str, str]], k: int, lang: str
+) -> tuple[list[tuple[str, str, tuple[str, ...]]], list[tuple[str, str, str, tuple[str, ...]]], list[tuple[str, str]]]:
+    """What the report shows: gemeente rows (code or pool key, name, member gemeenten), wijk rows (code or pool
+    key, name, gemeente, member wijken) and the chosen gemeenten whose figures are withheld
+    (``planner.privacy``; ``k`` = 1 shows every gemeente and wijk on its own)."""
+    from planner.privacy import ALONE, POOLED, dataset_groups
+
+    chosen_codes = [c for c, _ in chosen]
+    names = dict(chosen)
+    wijken = ds.wijken[ds.wijken["gemeente_code"].isin(chosen_codes)]
+    wijk_list = [(str(c), _txt(n), str(g)) for c, n, g in
+                 zip(wijken["wijk_code"], wijken["wijk_naam"], wijken["gemeente_code"], strict=True)]
+    if k <= 1:
+        return ([(c, n, (c,)) for c, n in chosen], [(c, n, g, (c,)) for c, n, g in wijk_list], [])
+    gm_groups, wijk_groups = dataset_groups(ds, k)
+    gm_out: list[tuple[str, str, tuple[str, ...]]] = []
+    withheld: list[tuple[str, str]] = []
+    for c, n in chosen:
+        g = gm_groups[c]
+        if g.kind == ALONE:
+            gm_out.append((c, n, (c,)))
+        elif g.kind == POOLED:
+            if all(key != g.key for key, _, _ in gm_out):
+                gm_out.append((g.key, T.title("other_gemeenten", lang), g.members))
+        else:
+            withheld.append((c, n))
+    wijk_out: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for c, n, gm in wijk_list:
+        wg = wijk_groups[c]
+        if wg.kind == ALONE:
+            wijk_out.append((c, n, gm, (c,)))
+        elif wg.kind == POOLED and gm_groups[gm].kind == ALONE:
+            if all(key != wg.key for key, _, _, _ in wijk_out):
+                wijk_out.append((wg.key, T.title("other_wijken", lang), gm, wg.members))
+        # else: a wijk of a pooled or withheld gemeente: its figures are in its gemeente's group.
+    del names
+    return gm_out, wijk_out, withheld
+
+
+def _combined(
+    acc_wijk: dict[str, dict[str, Any]], codes: list[str], mondays: list[dt.date]
+) -> tuple[dict[str, Any], float, dict[str, Fraction | None]]:
+    """The sums of some wijken: accumulator, inhabitants (NaN when any is unknown) and presence per week."""
+    if len(codes) == 1:
+        a = acc_wijk[codes[0]]
+        return a, a["inwoners"], a["presence_week"]
+    pops = [acc_wijk[c]["inwoners"] for c in codes]
+    inwoners = math.nan if not pops or any(math.isnan(p) for p in pops) else float(sum(pops))
+    a = _sum_acc([acc_wijk[c] for c in codes], mondays)
+    per_week = {b: [acc_wijk[c]["presence_week"][b] for c in codes] for b in BASES}
+    presence_week = {
+        b: (sum((x for x in v if x is not None), Fraction(0)) if any(x is not None for x in v) else None)
+        for b, v in per_week.items()
+    }
+    return a, inwoners, presence_week
+
+
 def _chosen_gemeenten(ds: Dataset, codes: list[str] | None) -> list[tuple[str, str]]:
     gm = ds.wijken[["gemeente_code", "gemeente_naam"]].drop_duplicates("gemeente_code")
-    names = {str(c): _txt(n) for c, n in zip(gm["gemeente_code"], gm["gemeente_naam"], strict=True)}
+    names = {str(c): ("" if _txt(n) == str(c) else _txt(n))
+             for c, n in zip(gm["gemeente_code"], gm["gemeente_naam"], strict=True)}
     if not codes:
         return sorted(names.items())
     out: list[tuple[str, str]] = []
@@ -895,12 +996,14 @@ def _chosen_gemeenten(ds: Dataset, codes: list[str] | None) -> list[tuple[str, s
     return out
 
 
-def validated_blocks(ds: Dataset, blocks: pd.DataFrame, source: Any = None) -> pd.DataFrame:
+def validated_blocks(ds: Dataset, blocks: pd.DataFrame, source: Any = None,
+                     known_ids: set[str] | None = None) -> pd.DataFrame:
     """Blocks whose officer and wijk are in the data folder; otherwise a CrossFileError naming the row.
 
-    ``source`` names the file in the message (default: each row's ``_source``, else ``blocks.attrs["source"]``).
+    ``source`` names the file in the message (default: each row's ``_source``, else ``blocks.attrs["source"]``);
+    ``known_ids`` are officers known otherwise (from the history store's facts, after they left officers.csv).
     """
-    ids = set(ds.officers["officer_id"].astype(str))
+    ids = set(ds.officers["officer_id"].astype(str)) | (known_ids or set())
     wijken = set(ds.wijken["wijk_code"].astype(str))
     if blocks.empty:
         return blocks

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from planner import atomic
+from planner.pages import render_page, trusted
 from planner.report import texts as T
 from planner.report.figures import ReportFigures, Table
-from planner.safe import cell
+from planner.safe import cell, csv_cell
 
 FORMATS = ("html", "md", "csv", "xlsx", "json")
 _NUMERIC = {"count", "hours", "share", "ratio"}
@@ -48,11 +49,11 @@ def report_title(figures: ReportFigures) -> str:
 def meta_lines(figures: ReportFigures) -> list[tuple[str, str]]:
     """(label, value) lines of the report header, in the report's language."""
     lang = figures.lang
-    gms = ", ".join(f"{c} {n}".strip() for c, n in figures.gemeenten)
+    gms = ", ".join(T.gemeente_text(c, n) for c, n in figures.gemeenten)
     none = T.title("none", lang)
     return [
         (T.title("period", lang), f"{figures.period} ({figures.weeks[0]} – {figures.weeks[-1]}, "
-                                   f"{len(figures.weeks)} {T.title('weeks', lang)})" if figures.weeks
+                                   f"{T.weeks(len(figures.weeks), lang)})" if figures.weeks
          else figures.period),
         (T.label("gemeente_naam", lang), gms),
         (T.title("norm", lang), T.fmt(figures.norm_share, "share", lang)),
@@ -64,8 +65,10 @@ def meta_lines(figures: ReportFigures) -> list[tuple[str, str]]:
 
 def _notes(figures: ReportFigures) -> list[str]:
     lang = figures.lang
-    return [T.title("privacy_internal" if figures.internal else "privacy_municipal", lang),
-            T.title("definitions", lang)]
+    notes = [T.title("privacy_internal" if figures.internal else "privacy_municipal", lang)]
+    if not figures.internal and figures.min_group_size > 1:
+        notes.append(T.title("privacy_groups", lang).format(k=figures.min_group_size))
+    return notes + [T.title("definitions", lang)]
 
 
 def _table_title(table: Table, lang: str) -> str:
@@ -79,7 +82,7 @@ def _table_title(table: Table, lang: str) -> str:
 def to_json(figures: ReportFigures) -> str:
     """Raw values (shares as fractions, hours as numbers, NaN as null), keyed by column key."""
     doc = {
-        "meta": figures.meta() | {"title": report_title(figures)},
+        "meta": figures.meta() | {"title": report_title(figures), "notes": _notes(figures)},
         "tables": {
             t.name: {"title": _table_title(t, figures.lang),
                      "columns": [{"key": c.key, "label": T.label(c.key, figures.lang), "kind": c.kind}
@@ -110,20 +113,38 @@ def _sheet_value(value: Any, kind: str, lang: str) -> Any:
 
 
 def to_csv(figures: ReportFigures) -> str:
-    """Sections separated by an empty line, each opened by a ``# title`` line and a header of labels."""
+    """Sections separated by an empty line, each opened by a ``# title`` line and a header of labels.
+
+    Text is quoted and spreadsheet-safe in every segment (``planner.safe.csv_cell``: a ``;`` cannot split a field
+    into a formula cell in Dutch Excel); numbers stay unquoted, so a spreadsheet reads them as numbers.
+    """
     lang = figures.lang
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([cell("# " + report_title(figures))])
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+
+    def row(values: list[Any]) -> None:
+        w.writerow(["" if v is None else csv_cell(v) if isinstance(v, str) else v for v in values])
+
+    row(["# " + report_title(figures)])
     for k, v in meta_lines(figures):
-        w.writerow([cell(k), cell(v)])
+        row([k, v])
+    for note in _notes(figures):
+        row(["# " + note])
     for t in figures.tables:
         w.writerow([])
-        w.writerow([cell("# " + _table_title(t, lang))])
-        w.writerow([cell(T.label(c.key, lang)) for c in t.columns])
+        row(["# " + _table_title(t, lang)])
+        row([T.label(c.key, lang) for c in t.columns])
         for r in t.rows:
-            w.writerow(["" if (v := _sheet_value(r.get(c.key), c.kind, lang)) is None else v for c in t.columns])
+            row([_csv_value(r.get(c.key), c.kind, lang) for c in t.columns])
     return buf.getvalue()
+
+
+def _csv_value(value: Any, kind: str, lang: str) -> Any:
+    if T.is_missing(value):
+        return None
+    if kind in _NUMERIC:
+        return value
+    return T.fmt(value, kind, lang) if kind in ("flag", "status", "indicator", "reason") else str(value)
 
 
 def to_xlsx(figures: ReportFigures) -> bytes:
@@ -175,9 +196,26 @@ def _sheet_name(text: str) -> str:
 # Markdown
 
 
+#: Characters that can start Markdown (CommonMark + GitHub) markup anywhere in a line: links and images ``[ ] !``,
+#: autolinks and HTML ``< >``, e-mail autolinks ``@``, entities ``&``, emphasis ``* _ ~``, code `````, math ``$``,
+#: table cells ``|``, headings ``#`` and the escape character itself.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&@#$])")
+_MD_WWW = re.compile(r"(?i)\b(www)\.")
+_MD_SCHEME = re.compile(r"(?i)\b(mailto):|:(?=//)")  # the colon of "http://", "ftp://", "mailto:"
+_MD_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
 def _md(text: str) -> str:
-    """Text safe in a Markdown table cell: HTML escaped, pipes and line breaks neutralised."""
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Text that Markdown shows as typed, in a table cell or list item.
+
+    The characters that can open markup are backslash-escaped (CommonMark allows it for every ASCII punctuation
+    character), so no value becomes a link ``[x](…)``, an image ``![x](…)``, an autolink ``<…>``, HTML,
+    emphasis or a new table cell; the colon of ``http://`` or ``mailto:`` and the dot of ``www.`` are escaped,
+    so GitHub's bare-URL autolinks do not fire either. Line breaks become spaces.
+    """
+    text = _MD_SPECIAL.sub(r"\\\1", _MD_BREAKS.sub(" ", str(text)))
+    text = _MD_SCHEME.sub(lambda m: (m.group(1) or "") + "\\:", text)
+    return _MD_WWW.sub(r"\1\\.", text)
 
 
 def to_markdown(figures: ReportFigures) -> str:
@@ -200,16 +238,12 @@ def to_markdown(figures: ReportFigures) -> str:
 
 
 def to_html(figures: ReportFigures) -> str:
-    """One self-contained HTML file: inline CSS with A4 print rules, the chart as an inline SVG image."""
-    import jinja2
+    """One self-contained HTML file: inline CSS with A4 print rules, the chart as an inline SVG image.
 
+    Rendered through ``planner.pages``: every text is escaped where the template shows it.
+    """
     from planner.report.chart import trend_svg
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
     lang = figures.lang
     tables = []
     for t in figures.tables:
@@ -223,9 +257,9 @@ def to_html(figures: ReportFigures) -> str:
                        if c.kind == "status" else ""} for c in t.columns] for r in t.rows],
         })
     chart = base64.b64encode(trend_svg(figures).encode("utf-8")).decode("ascii")
-    return env.get_template(_TEMPLATE).render(
-        lang=lang, title=report_title(figures), meta=meta_lines(figures), notes=_notes(figures), tables=tables,
-        chart_src="data:image/svg+xml;base64," + chart, chart_alt=T.title("chart", lang),
+    return render_page(
+        _TEMPLATE, lang=lang, title=report_title(figures), meta=meta_lines(figures), notes=_notes(figures),
+        tables=tables, chart_src=trusted("data:image/svg+xml;base64," + chart), chart_alt=T.title("chart", lang),
         internal=figures.internal,
     )
 

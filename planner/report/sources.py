@@ -76,13 +76,14 @@ def load_sources(ds: Dataset, period: str, roster_files: list[Path], realized_fi
         path = Path(store_path) if store_path else default_store_path(ds.root)
         if path.exists() or store_path is not None:
             with open_store(path, create=False) as st:
+                facts = st.officer_facts(weeks)
                 if planned is None:
                     blocks, used = st.latest_published(weeks, cfg.tz)
-                    planned = Source(blocks, [f"{w} v{v}" for w, v in sorted(used.items())])
+                    planned = Source(blocks, [f"{w} v{v}" for w, v in sorted(used.items())], facts)
                 if realized is None:
                     blocks, batches = st.realized(weeks, cfg.tz)
                     realized = Source(blocks, [f"{w} import {', '.join(map(str, b))}" for w, b in
-                                               sorted(batches.items())])
+                                               sorted(batches.items())], facts)
         elif planned is None and realized is None:
             raise InputError(path, "does not exist and no --roster or --realized was given; publish a roster first "
                              "(planner publish) or name the files")
@@ -91,6 +92,31 @@ def load_sources(ds: Dataset, period: str, roster_files: list[Path], realized_fi
 
 # ----------------------------------------------------------------------------------------------------------
 # Writing into the store
+
+
+def officer_facts(ds: Dataset, weeks: dict[str, set[str] | None]) -> pd.DataFrame:
+    """What a report needs of each officer in each week, as the data folder says now (``store.FACT_COLUMNS``):
+    wijken, contract hours, team, name and the week's leave minutes. ``weeks`` maps a week to the officer ids to
+    describe (None: every officer of the data folder)."""
+    from planner.hours import leave_minutes
+    from planner.store import FACT_COLUMNS
+    from planner.timeutil import parse_week
+
+    rows = []
+    mondays = [parse_week(w) for w in weeks]
+    if mondays:  # leave includes the public holidays of these weeks (mode day_off)
+        ds = ds.with_holidays(min(mondays), max(mondays) + dt.timedelta(days=7))
+    for week, ids in weeks.items():
+        monday = parse_week(week)
+        for o in ds.officers.to_dict("records"):
+            oid = str(o["officer_id"])
+            if ids is not None and oid not in ids:
+                continue
+            hours = float(o["contract_hours"])
+            rows.append({"week": week, "officer_id": oid, "name": str(o["name"]), "wijken": tuple(o["wijken"]),
+                         "contract_hours": hours, "team": str(o["team"]),
+                         "leave_minutes": int(leave_minutes(ds.absences_of(oid), oid, hours, monday, ds.config))})
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
 def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[PublishedVersion, list[str]]:
@@ -103,6 +129,9 @@ def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[Publis
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise InputError(out_dir, "is not a folder; expected the output folder of planner roster")
+    from planner.atomic import settle_for_reading
+
+    settle_for_reading(out_dir)  # a run killed while moving its outputs into place: finish that set first
     path = out_dir / ROSTER
     if not path.is_file():
         raise InputError(path, "does not exist; a week without a roster cannot be published")
@@ -133,6 +162,9 @@ def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[Publis
     if not isinstance(inputs, dict):
         raise InputError(spath, "'inputs' is not an object of file: sha256", column="inputs")
     warnings = []
+    if ds is None:
+        warnings.append("published without --data: officer facts are not stored, so a report over this week "
+                        "needs every officer in officers.csv")
     if ds is not None:
         if not inputs:
             inputs = dict(ds.files)
@@ -142,8 +174,9 @@ def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[Publis
                 warnings.append(f"the data folder differs from the roster's inputs ({', '.join(changed)}); "
                                 "published with the roster's input hashes")
     text = path.read_bytes().decode("utf-8-sig")
+    facts = officer_facts(ds, {week: None}) if ds is not None else None
     with open_store(store_path) as st:
-        version = st.publish(blocks, text, week, {str(k): str(v) for k, v in inputs.items()}, str(out_dir))
+        version = st.publish(blocks, text, week, {str(k): str(v) for k, v in inputs.items()}, str(out_dir), facts)
     return version, warnings
 
 
@@ -153,5 +186,10 @@ def import_realized(file: Path, store_path: Path, ds: Dataset) -> ImportBatch:
     if blocks.empty:
         raise InputError(file, "holds no blocks; nothing to import")
     digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+    held: dict[str, set[str] | None] = {}
+    for oid, d in zip(blocks["officer_id"].astype(str), blocks["date"], strict=True):
+        ids = held.setdefault(week_label(d - dt.timedelta(days=d.weekday())), set())
+        assert ids is not None
+        ids.add(oid)
     with open_store(store_path) as st:
-        return st.import_realized(blocks, digest, Path(file).name, dict(ds.files))
+        return st.import_realized(blocks, digest, Path(file).name, dict(ds.files), officer_facts(ds, held))

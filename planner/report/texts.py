@@ -85,6 +85,23 @@ TITLES: dict[str, dict[str, str]] = {
     "chart": {"nl": "Aandeel eigen wijk per week", "en": "Own-wijk share per week"},
     "period": {"nl": "Periode", "en": "Period"},
     "weeks": {"nl": "weken", "en": "weeks"},
+    "week_one": {"nl": "week", "en": "week"},
+    "other_gemeenten": {"nl": "overige gemeenten", "en": "other municipalities"},
+    "other_wijken": {"nl": "overige wijken", "en": "other wijken"},
+    "privacy_groups": {
+        "nl": "Cijfers over minder dan {k} wijkagenten worden niet apart getoond: zulke wijken zijn samengevoegd "
+              "in 'overige wijken' van hun gemeente, zulke gemeenten in 'overige gemeenten' (zo nodig aangevuld "
+              "met de kleinste andere, zodat niemand uit een verschil is af te leiden). Aantallen wijkagenten en "
+              "inwoners staan wel per wijk.",
+        "en": "Figures about fewer than {k} wijkagenten are not shown on their own: such wijken are combined into "
+              "'other wijken' of their municipality, such municipalities into 'other municipalities' (topped up "
+              "with the smallest other ones where needed, so no one can be found from a difference). Head counts "
+              "and inhabitants are shown per wijk.",
+    },
+    "privacy_withheld": {
+        "nl": "Niet getoond: {what} heeft minder dan {k} wijkagenten; de cijfers zouden over personen gaan.",
+        "en": "Withheld: {what} has fewer than {k} wijkagenten; the figures would be about persons.",
+    },
     "norm": {"nl": "Norm", "en": "Norm"},
     "reading": {"nl": "Lezing", "en": "Reading"},
     "sources": {"nl": "Bronnen", "en": "Sources"},
@@ -102,10 +119,10 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "Internal report with figures per officer: do not share outside the police.",
     },
     "definitions": {
-        "nl": "Beschikbare uren = contracturen min verlof en ziekte (planner.hours). Aandeel eigen wijk = uren "
+        "nl": "Beschikbare uren = contracturen min verlof en ziekte. Aandeel eigen wijk = uren "
               "eigen wijk / beschikbare uren, naar beneden afgerond op 0,1 %. Alleen weken met een gepubliceerd "
               "rooster (gepland) of geïmporteerde uren (gerealiseerd) tellen mee.",
-        "en": "Available hours = contract hours minus leave and sickness (planner.hours). Own-wijk share = "
+        "en": "Available hours = contract hours minus leave and sickness. Own-wijk share = "
               "own-wijk hours / available hours, rounded down to 0.1 %. Only weeks with a published roster "
               "(planned) or imported hours (realized) count.",
     },
@@ -146,6 +163,16 @@ STATUS = {
 
 YES_NO = {True: {"nl": "ja", "en": "yes"}, False: {"nl": "nee", "en": "no"}}
 MISSING = "—"
+
+
+def weeks(n: int, lang: str) -> str:
+    """``1 week``, ``2 weken`` (``1 week``, ``2 weeks``)."""
+    return f"{n} {title('week_one' if n == 1 else 'weeks', lang)}"
+
+
+def gemeente_text(code: str, naam: str) -> str:
+    """``GM0402 Hilversum``; the code once when the name is unknown (the wijken file had none)."""
+    return f"{code} {naam}" if naam and naam != code else code
 
 
 def label(key: str, lang: str) -> str:

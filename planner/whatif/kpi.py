@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from planner.dataset import Dataset
@@ -23,7 +24,12 @@ KPI_COLUMNS: dict[str, tuple[str, str, int]] = {
     "presence_per_1000": ("presence h per 1,000 inhabitants", "h", +1),
     "max_nights": ("most nights per officer", "", -1),
     "max_weekend_shifts": ("most weekend shifts per officer", "", -1),
+    "no_own_week": ("wijken without their own wijkagent all week", "", -1),
+    "no_own_days": ("wijk-days without their own wijkagent", "", -1),
 }
+#: Per-wijk detail of a KPI row (text, for samples.csv): wijken without their own officer all week, and the days
+#: without one per wijk (``WK990101:2|WK990102:7``).
+DETAIL_COLUMNS = ("no_own_week_wijken", "no_own_days_by_wijk")
 
 
 def kpis(ds: Dataset, status: str, officers: pd.DataFrame, unmet: pd.DataFrame, roster: pd.DataFrame,
@@ -65,7 +71,49 @@ def kpis(ds: Dataset, status: str, officers: pd.DataFrame, unmet: pd.DataFrame, 
     row["presence_per_1000"] = float(wijk_h / inhabitants * 1000) if pd.notna(inhabitants) and inhabitants else math.nan
     row["max_nights"] = int(officers["nights"].max()) if "nights" in officers else math.nan
     row["max_weekend_shifts"] = max_weekend_shifts(roster)
+    days = days_without_own_officer(ds, roster)
+    row["no_own_week"] = sum(1 for n in days.values() if n == 7)
+    row["no_own_days"] = sum(days.values())
+    row["no_own_week_wijken"] = "|".join(w for w, n in days.items() if n == 7)
+    row["no_own_days_by_wijk"] = "|".join(f"{w}:{n}" for w, n in days.items())
     return row
+
+
+def days_without_own_officer(ds: Dataset, roster: pd.DataFrame) -> dict[str, int]:
+    """Per wijk that has wijkagenten (officers.csv), the days of the roster's week on which none of them works in
+    it: no ``wijk`` block of one of its own officers in the wijk touches that local calendar day. 7 means the wijk
+    went without its wijkagent all week. Work elsewhere (noodhulp, training, another wijk) does not count, nor does
+    another wijk's officer helping out.
+
+    The week is the ISO week of the roster's first ``date``; an empty roster leaves every wijk 7 days without.
+    """
+    import datetime as dt
+
+    own: dict[str, set[str]] = {}
+    for oid, wijken in zip(ds.officers["officer_id"], ds.officers["wijken"], strict=True):
+        for w in wijken:
+            own.setdefault(w, set()).add(str(oid))
+    present: dict[str, set[dt.date]] = {w: set() for w in own}
+    if roster is not None and len(roster):
+        tz = ds.config.tz
+        first = min(pd.Timestamp(d).date() for d in roster["date"])
+        monday = first - dt.timedelta(days=first.weekday())
+        week = {monday + dt.timedelta(days=i) for i in range(7)}
+        wijk = roster[roster["activity"] == "wijk"]
+        for oid, code, start, end in zip(wijk["officer_id"], wijk["wijk_code"], wijk["start"], wijk["end"],
+                                         strict=True):
+            code = "" if code is None or (isinstance(code, float) and math.isnan(code)) else str(code)
+            if code not in own or str(oid) not in own[code]:
+                continue
+            s = pd.Timestamp(start)
+            e = pd.Timestamp(end) - pd.Timedelta(minutes=1)
+            s, e = (s.tz_convert(tz), e.tz_convert(tz)) if s.tzinfo is not None else (s, e)
+            d = s.date()
+            while d <= e.date():
+                if d in week:
+                    present[code].add(d)
+                d += dt.timedelta(days=1)
+    return {w: 7 - len(present[w]) for w in sorted(own)}
 
 
 def max_weekend_shifts(roster: pd.DataFrame) -> int:
@@ -86,8 +134,8 @@ def fmt(key: str, value: Any) -> str:
         return f"{100 * value:.1f} %"
     if unit == "h":
         return f"{value:,.1f}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:,.1f}"
     return str(value)
 
 
@@ -116,3 +164,69 @@ def better(key: str, value: Any, base: Any) -> int:
     if math.isnan(d) or abs(d) < 1e-9:
         return 0
     return KPI_COLUMNS[key][2] * (1 if d > 0 else -1)
+
+
+# ------------------------------------------------------------------------------------------------ sweep figures
+
+#: Sample statuses: a roster was found; the rules cannot all hold (the week cannot keep the norm within the law);
+#: no roster within the time budget (unknown); every officer of a team was sick.
+SWEEP_STATUSES = {
+    "roster": ("optimal", "feasible"),
+    "infeasible": ("infeasible",),
+    "no_solution": ("no_solution",),
+    "no_officers": ("no_officers",),
+}
+
+
+def sweep_statuses(samples: pd.DataFrame) -> dict[str, Any]:
+    """How the samples ended: the count, and per ``SWEEP_STATUSES`` kind the share of samples."""
+    n = len(samples)
+    status = samples["status"] if n else pd.Series(dtype="object")
+    out: dict[str, Any] = {"samples": n}
+    for kind, names in SWEEP_STATUSES.items():
+        out[f"share_{kind}"] = float(status.isin(names).mean()) if n else math.nan
+    return out
+
+
+def wijk_risk(samples: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Per wijk with wijkagenten, over the samples with a roster: how often it went without its own wijkagent.
+
+    Columns: wijk_code, wijk_naam, gemeente_code, gemeente_naam, wijkagenten (own officers), samples,
+    p_week_without (share of samples in which none of its officers worked in it all week), mean_days_without,
+    p95_days_without and max_days_without (days of the week without one of its officers in it; see
+    :func:`days_without_own_officer`). Sorted with the most exposed wijk first.
+    """
+    ok = samples[samples["status"].isin(SWEEP_STATUSES["roster"])] if len(samples) else samples
+    days: dict[str, list[int]] = {}
+    for text in ok.get("no_own_days_by_wijk", pd.Series(dtype="object")):
+        if not isinstance(text, str):
+            continue
+        for part in filter(None, text.split("|")):
+            code, _, n = part.rpartition(":")
+            days.setdefault(code, []).append(int(n))
+    heads: dict[str, int] = {}
+    for wijken in ds.officers["wijken"]:
+        for w in wijken:
+            heads[w] = heads.get(w, 0) + 1
+    names = ds.wijken.set_index("wijk_code")
+    rows = []
+    for code in sorted(heads):
+        vals = np.array(days.get(code, []), dtype="float64")
+        rec = names.loc[code] if code in names.index else None
+        rows.append({
+            "wijk_code": code,
+            "wijk_naam": "" if rec is None else str(rec["wijk_naam"]),
+            "gemeente_code": "" if rec is None else str(rec["gemeente_code"]),
+            "gemeente_naam": "" if rec is None else str(rec["gemeente_naam"]),
+            "wijkagenten": heads[code],
+            "samples": int(len(vals)),
+            "p_week_without": float((vals == 7).mean()) if len(vals) else math.nan,
+            "mean_days_without": float(vals.mean()) if len(vals) else math.nan,
+            "p95_days_without": float(np.percentile(vals, 95)) if len(vals) else math.nan,
+            "max_days_without": float(vals.max()) if len(vals) else math.nan,
+        })
+    out = pd.DataFrame(rows, columns=["wijk_code", "wijk_naam", "gemeente_code", "gemeente_naam", "wijkagenten",
+                                      "samples", "p_week_without", "mean_days_without", "p95_days_without",
+                                      "max_days_without"])
+    return out.sort_values(["p_week_without", "mean_days_without", "wijk_code"], ascending=[False, False, True],
+                           na_position="last", kind="stable").reset_index(drop=True)

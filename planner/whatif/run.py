@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import math
 import uuid
 from collections.abc import Callable
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from planner.dataset import Dataset
+from planner.interrupts import hold_stop_signals
 from planner.roster_io import empty_roster
 from planner.whatif.kpi import KPI_COLUMNS, kpis
 from planner.whatif.scenario import Scenario, apply_scenario
@@ -111,9 +113,11 @@ class SweepSetup:
     monday: dt.date
     rate: float
     seed: int
-    time_limit_s: float
+    budget: float  # deterministic seconds per solve
     hints: dict[str, dict[tuple, int]]  # per team: ("x"|"p"|"t", officer_id, slot, [segment, demand]) -> value
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    workers: int = 1  # CP-SAT search threads per solve
+    time_limit_s: float | None = None  # wall-clock seconds per solve (default: the guard below)
 
 
 #: Per-process cache of built instances, keyed by (setup token, team): built once per Dask worker.
@@ -148,7 +152,8 @@ def _sample_model(inst: Any) -> Any:
     return build_model(inst, symmetry=False)
 
 
-def _solve_model(built: Any, det_time: float, hint: dict[tuple, int] | None, inst: Any, seed: int) -> Any:
+def _solve_model(built: Any, det_time: float, hint: dict[tuple, int] | None, inst: Any, seed: int,
+                 workers: int = 1, time_limit_s: float | None = None) -> Any:
     from ortools.sat.python import cp_model
 
     if hint is not None:
@@ -163,13 +168,16 @@ def _solve_model(built: Any, det_time: float, hint: dict[tuple, int] | None, ins
     from planner.solver.solve import tune
 
     solver = cp_model.CpSolver()
+    # CP-SAT's own SIGINT catch leaves SIGINT at its default (kill) after the base solve in the main process, so a
+    # later Ctrl-C would kill the sweep without closing its Dask cluster: the planner handles signals itself.
+    solver.parameters.catch_sigint_signal = False
     # The roster's search (branching on the LP relaxation). Measured with benchmarks/bench_sweep.py --samples 24:
     # 20 of 24 samples proven optimal instead of 15 in less time; presolve stays on (without it 3 samples found
     # no roster). One worker and a deterministic budget keep a sample reproducible.
-    tune(solver.parameters, 1)
+    tune(solver.parameters, workers)
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = det_time
-    solver.parameters.max_time_in_seconds = WALL_GUARD_FACTOR * det_time + 5
+    solver.parameters.max_time_in_seconds = time_limit_s if time_limit_s is not None else wall_guard(det_time)
     code = solver.solve(built.model)
     return solver, code
 
@@ -215,7 +223,8 @@ def run_sample(setup: SweepSetup, index: int) -> dict[str, Any]:
             statuses.append("no_officers")
             continue
         built = _sample_model(inst)
-        solver, code = _solve_model(built, setup.time_limit_s, setup.hints.get(team), inst, setup.seed)
+        solver, code = _solve_model(built, setup.budget, setup.hints.get(team), inst, setup.seed, setup.workers,
+                                    setup.time_limit_s)
         name = solver.status_name(code)
         # Stopped by the wall-clock guard instead of the deterministic budget: this sample may not reproduce.
         wall_stop |= solver.wall_time >= solver.parameters.max_time_in_seconds * 0.99
@@ -249,16 +258,19 @@ class Sweep:
 
 
 def summarise(samples: pd.DataFrame) -> pd.DataFrame:
-    """P5, P50, P95 and mean of every KPI over the samples that have a roster."""
+    """Distribution of every KPI over the samples that have a roster: P5, P25, P50, P75, P95, mean and max, and
+    how many samples it is taken over (``samples``)."""
     ok = samples[samples["status"].isin(["optimal", "feasible"])]
     rows = []
     for key, (label, _unit, _dir) in KPI_COLUMNS.items():
-        vals = pd.to_numeric(ok[key], errors="coerce").dropna()
-        rows.append({"kpi": key, "label": label,
-                     "p5": float(np.percentile(vals, 5)) if len(vals) else math.nan,
-                     "p50": float(np.percentile(vals, 50)) if len(vals) else math.nan,
-                     "p95": float(np.percentile(vals, 95)) if len(vals) else math.nan,
-                     "mean": float(vals.mean()) if len(vals) else math.nan})
+        vals = pd.to_numeric(ok[key], errors="coerce").dropna() if key in ok else pd.Series(dtype="float64")
+        row: dict[str, Any] = {"kpi": key, "label": label}
+        for q in (5, 25, 50, 75, 95):
+            row[f"p{q}"] = float(np.percentile(vals, q)) if len(vals) else math.nan
+        row["mean"] = float(vals.mean()) if len(vals) else math.nan
+        row["max"] = float(vals.max()) if len(vals) else math.nan
+        row["samples"] = int(len(vals))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -270,49 +282,73 @@ def norm_probability(samples: pd.DataFrame) -> float:
     return float(kept.mean())
 
 
-def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: int = 1, workers: int = 2,
-              scheduler: str | None = None, time_limit_s: float = DEFAULT_SAMPLE_BUDGET,
-              base_budget: float | None = None, on_progress: Progress | None = None) -> Sweep:
+def wall_guard(budget: float) -> float:
+    """The wall-clock limit of a solve with deterministic ``budget`` when none is given: it only stops a runaway."""
+    return WALL_GUARD_FACTOR * budget + 5
+
+
+def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: int = 1, processes: int = 2,
+              scheduler: str | None = None, budget: float = DEFAULT_SAMPLE_BUDGET, workers: int = 1,
+              time_limit_s: float | None = None, base_budget: float | None = None,
+              on_progress: Progress | None = None) -> Sweep:
     """Monte Carlo over sickness on Dask: each officer is sick the whole week with probability ``rate``.
 
     Parameters
     ----------
-    workers
-        Local Dask worker processes (one thread each) when no ``scheduler`` is given.
+    processes
+        Local Dask worker processes (one thread each; samples solved side by side) when no ``scheduler`` is given.
     scheduler
         Address of a running Dask scheduler (``tcp://host:8786``); its workers need ``planner`` installed.
+    budget
+        Deterministic time budget of each solve (CP-SAT deterministic seconds; about wall seconds on one core),
+        so results are the same for any number of processes.
+    workers
+        CP-SAT search threads of each solve (as ``--workers`` everywhere); above 1 a sample may not reproduce.
     time_limit_s
-        Deterministic time budget of one sample's solve (CP-SAT deterministic seconds; about wall seconds on
-        one core), so results are the same for any number of workers.
+        Wall-clock seconds of each solve (as ``--time-limit`` everywhere); default ``wall_guard(budget)``. A
+        sample stopped by it is marked ``wall_stop`` and may not reproduce.
     base_budget
         Deterministic budget of the one base solve whose roster every sample starts from (default
-        ``max(10, 5 * time_limit_s)``).
+        ``max(10, 5 * budget)``).
     """
     from distributed import Client, LocalCluster, as_completed
 
-    hints = base_hints(ds, monday, det_time=base_budget or max(10.0, 5 * time_limit_s), seed=0)
-    setup = SweepSetup(ds, monday, rate, seed, time_limit_s, hints)
-    cluster = None
-    if scheduler:
-        client = Client(scheduler, timeout="10s")
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=50)
-        client = Client(cluster)
+    hints = base_hints(ds, monday, det_time=base_budget or max(10.0, 5 * budget), seed=0)
+    setup = SweepSetup(ds, monday, rate, seed, budget, hints, workers=workers, time_limit_s=time_limit_s)
+    cluster = client = None
     rows = []
     try:
-        fut_setup = client.scatter(setup, broadcast=True)
+        # A Ctrl-C or SIGTERM while the cluster starts and receives the setup waits until both are done, so that
+        # the cluster is closed below in one piece (stopped half-way, Dask cannot close it and prints tracebacks).
+        with hold_stop_signals():
+            if scheduler:
+                client = Client(scheduler, timeout="10s")
+            else:
+                # No dashboard, and the scheduler's HTTP server on a free port: its default 8787 may be taken (a
+                # second sweep, another program), and Dask then warns instead of starting.
+                cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                       silence_logs=50)
+                client = Client(cluster)
+            fut_setup = client.scatter(setup, broadcast=True)
         futures = client.map(run_sample, [fut_setup] * samples, range(samples), pure=False)
         for done, fut in enumerate(as_completed(futures), start=1):
             rows.append(fut.result())
             if on_progress:
                 on_progress(done, samples)
+    except BaseException:
+        # Stopped (Ctrl-C, SIGTERM) or failed: what Dask logs while its workers go away is noise to the user.
+        for name in ("asyncio", "distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        raise
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
     table = pd.DataFrame(rows).sort_values("sample").reset_index(drop=True)
-    params = {"week": monday.isoformat(), "rate": rate, "samples": samples, "seed": seed,
-              "time_limit_s": time_limit_s, "workers": workers if not scheduler else None, "scheduler": scheduler,
+    params = {"week": monday.isoformat(), "rate": rate, "samples": samples, "seed": seed, "budget": budget,
+              "time_limit_s": time_limit_s if time_limit_s is not None else wall_guard(budget), "workers": workers,
+              "processes": processes if not scheduler else None, "scheduler": scheduler,
               "p_norm_kept": norm_probability(table)}
     return Sweep(table, summarise(table), params)

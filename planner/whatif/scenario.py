@@ -25,7 +25,7 @@ from shapely.ops import unary_union
 
 from planner.dataset import TEAM_KINDS, Dataset, _team_demand
 from planner.errors import ConfigError
-from planner.timeutil import local, parse_hhmm, parse_weekday
+from planner.timeutil import local, parse_day, parse_hhmm
 
 _WIJK_CODE_RE = re.compile(r"^WK\d{6}$")
 #: The absence reason that stands for "absent the whole week" in a scenario or a sweep sample.
@@ -61,11 +61,13 @@ class Scenario:
 
 def load_scenario(path: Path | str) -> Scenario:
     """Read and validate one scenario file (types and keys; references are checked when it is applied)."""
+    from planner.tables import read_bytes
+
     path = Path(path)
     if not path.is_file():
         raise ConfigError(path, "does not exist; expected a scenario .toml file")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = tomllib.loads(read_bytes(path).decode("utf-8-sig"))  # regular file, size limit, never blocks
     except UnicodeDecodeError:
         raise ConfigError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
@@ -301,16 +303,11 @@ class _Validator:
 
 
 def _day(text: str, path: Path | None, key: str) -> tuple[dt.date | None, int]:
-    s = text.strip()
-    if len(s) == 10 and s[4] == "-":
-        try:
-            return dt.date.fromisoformat(s), -1
-        except ValueError:
-            raise ConfigError(path, f"'{s}' is not a date; expected YYYY-MM-DD", column=key) from None
     try:
-        return None, parse_weekday(s)
+        weekday, date = parse_day(text)
     except ValueError as exc:
-        raise ConfigError(path, f"{exc}, or an ISO date YYYY-MM-DD", column=key) from None
+        raise ConfigError(path, str(exc), column=key) from None
+    return date, weekday
 
 
 # --------------------------------------------------------------------------------------------------- applying
