@@ -20,16 +20,6 @@ from typing import Any
 import numpy as np
 
 from planner import atomic
-from planner.config import (
-    DEFAULT_ACTIVITIES,
-    DEFAULT_SHIFTS,
-    Absences,
-    HolidaySettings,
-    Norm,
-    Rules,
-    SolverSettings,
-    Weights,
-)
 from planner.errors import InputError, OutputError
 from planner.geo import CRS_RD_NEW
 from planner.timeutil import WEEKDAYS_NL, parse_week
@@ -117,43 +107,6 @@ _LAST = tuple(
 )
 _EVENTS = ("Voetbalwedstrijd", "Popconcert", "Demonstratie", "Winterfestival", "Braderie", "Schaatsfeest")
 _SKILLS = ("jeugd", "ondermijning", "zorg", "mediation", "cyber")
-
-_TOML_COMMENTS: dict[str, str] = {
-    "max_shift_hours": "Arbeidstijdenwet: a shift lasts at most 12 h",
-    "max_week_hours": "at most 60 h in one week",
-    "max_avg_week_hours_4w": "on average at most 55 h a week over 4 weeks",
-    "max_avg_week_hours_16w": "on average at most 48 h a week over 16 weeks",
-    "daily_rest_hours": "at least 11 h unbroken rest in 24 h ...",
-    "daily_rest_reduced_hours": "... which may be cut to 8 h ...",
-    "daily_rest_reductions_per_7d": "... once in 7 x 24 h",
-    "weekly_rest_hours": "at least 36 h unbroken rest in 7 x 24 h",
-    "max_night_shift_hours": "a night shift lasts at most 10 h",
-    "night_min_minutes_00_06": "a night shift has more than this many minutes between 00:00 and 06:00",
-    "late_night_end": "a night shift ending after this clock time needs the longer rest below",
-    "rest_after_late_night_hours": "rest after a night shift ending after late_night_end ...",
-    "rest_after_late_night_reduced_hours": "... which may be cut to 8 h ...",
-    "rest_after_late_night_reductions_per_week": "... once a week",
-    "rest_after_night_series_hours": "rest after a series of night shifts ...",
-    "night_series_length": "... of at least this many nights in a row",
-    "max_consecutive_shifts_with_night": "at most 7 shifts in a row when one of them is a night shift",
-    "max_nights_16w": "at most 36 night shifts in 16 weeks",
-    "contract_tolerance_hours": "planned hours may differ this much from the contract hours in a week",
-    "share": "the 80 % norm: at least this share of the available hours ...",
-    "reading": "... counts 'in' (own wijk only) or 'in_of_voor' (also voor_wijk work)",
-    "window_weeks": "the share is measured over a rolling window of this many weeks",
-    "presence": "objective weight per hour of wijk demand left uncovered (times the priority factor)",
-    "team": "per hour of noodhulp or event demand left uncovered",
-    "fairness": "per night, evening or weekend shift of the busiest officer (spreads them fairly)",
-    "wishes": "per wished day off that is not granted",
-    "hours_deviation": "per hour a week away from the contract hours",
-    "change": "per shift changed when re-planning a published roster",
-    "time_limit_s": "CP-SAT time limit in seconds",
-    "workers": "CP-SAT search threads; 0 = auto (1 for a team of up to 30 officers, else all cores)",
-    "seed": "CP-SAT random seed (same seed and inputs: same roster)",
-    "resolution_min": "time resolution of the roster in minutes: 15, 30 or 60",
-    "group_bound": "true: add a lower bound and hint from officers grouped by wijk (slower with the default search)",
-}
-
 
 @dataclasses.dataclass(frozen=True)
 class RegionSummary:
@@ -865,8 +818,30 @@ def _write_gpkg(path: Path, columns: dict[str, Any]) -> None:
         gdf.to_file(tmp, layer="wijken", driver="GPKG", engine="pyogrio")
 
 
-def planner_toml(team_name: str) -> str:
-    """A planner.toml that states every setting (the defaults) with a comment, for users to copy."""
+def planner_toml(team_name: str, holidays_mode: str = "working_day") -> str:
+    """A planner.toml that states every setting with its description as a comment, for users to copy.
+
+    The values are the defaults (planner.config), except the team name and the holidays' mode: generated regions
+    staff the Koningsdag festivities, so they work on holidays.
+    """
+    from planner.config import (
+        DEFAULT_ACTIVITIES,
+        DEFAULT_SHIFTS,
+        Absences,
+        Files,
+        HolidaySettings,
+        HoursSettings,
+        Norm,
+        Period,
+        Privacy,
+        Rules,
+        SolverSettings,
+        TeamDemandSettings,
+        Travel,
+        Weights,
+        setting_descriptions,
+    )
+
     lines = [
         "# planner.toml: every setting of the planner, stated explicitly (these are the defaults).",
         "# Copy this file next to your own data and change what differs. Units are in the key names.",
@@ -876,21 +851,17 @@ def planner_toml(team_name: str) -> str:
         'timezone = "Europe/Amsterdam"  # rosters are in local time; DST is handled exactly',
         "",
         "[files]",
-        'wijken = "wijken.gpkg"  # the wijken file inside this folder (CBS GeoPackage, shapefile or GeoJSON)',
-        'wijken_layer = "wijken"  # the layer of a GeoPackage that holds the wijken',
-        '# wijken_crs = "EPSG:28992"  # only for a file that states no CRS (CBS files are in RD New)',
-        "",
-        "# Shift types: code, name, local start and end (an end at or before the start is the next day).",
     ]
-    for s in DEFAULT_SHIFTS:
-        lines += [
-            "[[shifts]]",
-            f"code = {_toml_str(s.code)}",
-            f"name = {_toml_str(s.name)}",
-            f'start = "{s.start:%H:%M}"',
-            f'end = "{s.end:%H:%M}"',
-            "",
-        ]
+    lines += _table_lines(Files(wijken="wijken.gpkg", wijken_layer="wijken"), setting_descriptions(Files))
+    lines += [
+        "",
+        "# Shift families: the solver picks each officer's shift per day from these. A family starts between",
+        "# start and latest_start (local time, on a grid of step_min minutes) and lasts min_hours to max_hours",
+        '# (real elapsed time). A fixed shift type is a family of one: give start and end (start = "07:00",',
+        '# end = "15:00").',
+    ]
+    for fam in DEFAULT_SHIFTS:
+        lines += ["[[shifts]]", *_table_lines(fam, {}, skip_none=True), ""]
     lines += [
         "# Activities a roster block can hold. own_wijk: counts for the norm read 'in' (in de wijk);",
         "# for_wijk: counts for the norm read 'in_of_voor'; available: counts in the available hours.",
@@ -903,42 +874,40 @@ def planner_toml(team_name: str) -> str:
     lines += [
         "",
         "# Absence reasons (absences.csv, column reason). 'unavailable' reasons take hours out of the",
-        "# available hours (at most contract_hours / 5 a day); 'work' reasons are work away from the wijk,",
-        "# rostered as the activity named.",
+        "# available hours (at most contract_hours / 5 a day); 'sickness' reasons (also unavailable) can cut a",
+        "# week short; 'work' reasons are duties away from the wijk, rostered as the activity named.",
         "[absences]",
         "unavailable = [" + ", ".join(_toml_str(r) for r in ab.unavailable) + "]",
+        "sickness = [" + ", ".join(_toml_str(r) for r in ab.sickness) + "]",
         "",
         "[absences.work]",
     ]
     lines += [f"{_toml_key(k)} = {_toml_str(v)}" for k, v in ab.work.items()]
     for title, obj in (
-        ("rules", Rules()),
-        ("norm", Norm()),
-        ("weights", Weights()),
-        ("solver", SolverSettings()),
+        ("rules", Rules()), ("norm", Norm()), ("hours", HoursSettings()), ("team_demand", TeamDemandSettings()),
+        ("travel", Travel()), ("weights", Weights()), ("solver", SolverSettings()), ("period", Period()),
+        ("holidays", HolidaySettings(mode=holidays_mode)), ("privacy", Privacy()),  # type: ignore[arg-type]
     ):
-        lines += ["", f"[{title}]"]
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            comment = _TOML_COMMENTS.get(f.name, "")
-            text = f"{f.name} = {_toml_value(value)}"
-            lines.append(f"{text}  # {comment}" if comment else text)
-    hol = HolidaySettings()
-    lines += [
-        "",
-        "# Public holidays (the holidays package). mode: \"day_off\" (the default: a holiday on a weekday is a day",
-        "# off for every officer, counted as leave) or \"working_day\" (worked as usual; its hours earn compensation,",
-        "# listed in summary.json). This region works on holidays: its teams staff the Koningsdag festivities.",
-        "[holidays]",
-        'mode = "working_day"',
-        f"country = {_toml_str(hol.country)}  # ISO country code; \"\" for none",
-        '# extra = ["05-05 Bevrijdingsdag"]  # MM-DD every year or YYYY-MM-DD once, optionally with a name',
-        "# exclude = []  # dates the country's list has but this team does not keep",
-    ]
+        lines += ["", f"[{title}]", *_table_lines(obj, setting_descriptions(type(obj)))]
     return "\n".join(lines) + "\n"
 
 
+def _table_lines(obj: Any, comments: dict[str, str], skip_none: bool = False) -> list[str]:
+    out = []
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if value is None or (skip_none and value in ("",)):
+            if not skip_none and f.name in comments:
+                out.append(f"# {f.name} = ...  # {comments[f.name]}")
+            continue
+        text = f"{f.name} = {_toml_value(value)}"
+        out.append(f"{text}  # {comments[f.name]}" if f.name in comments else text)
+    return out
+
+
 def _toml_value(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str):

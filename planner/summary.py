@@ -49,6 +49,6 @@ def dataset_summary(ds: Dataset) -> list[tuple[str, str]]:
         ("absences", f"{len(ds.absences)} ({absence_h:.0f} h)"),
         ("wijk demand (officer-hours a week)", f"{demand_h:.0f}"),
         ("team demand (officer-hours a week)", f"{team_h:.0f}"),
-        ("shift types", ", ".join(f"{s.code} {s.start:%H:%M}-{s.end:%H:%M}" for s in ds.config.shifts)),
+        ("shift families", "; ".join(s.describe() for s in ds.config.shifts)),
         ("norm", f"{ds.config.norm.share:.0%} '{ds.config.norm.reading}', window {ds.config.norm.window_weeks} weeks"),
     ]

@@ -117,7 +117,14 @@ def xlsx_bytes(plan: Any, days: list[dt.date], absences: pd.DataFrame, fixed_tim
 
 
 def _shift_kinds(shifts: Sequence[Any], roster: pd.DataFrame) -> list[ShiftKind]:
-    kinds = [ShiftKind(str(s.code), str(s.name), s.start, s.end) for s in shifts]
+    """The legend's shift kinds: each family of planner.toml (a fixed type with its times), then codes only the
+    roster has."""
+    kinds = [
+        ShiftKind(str(s.code), str(s.name), s.earliest, dt.time.fromisoformat(s.end)) if s.fixed
+        else ShiftKind(str(s.code), f"{s.name} (begin {s.start}–{s.latest_start or s.start}, "
+                       f"{s.min_hours:g}–{s.max_hours:g} u)", None, None)
+        for s in shifts
+    ]
     known = {k.code for k in kinds}
     for code in roster.get("shift", pd.Series(dtype=object)):
         if isinstance(code, str) and code and code not in known:

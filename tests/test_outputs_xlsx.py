@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from planner.config import ShiftType
+from planner.config import ShiftFamily
 from planner.safe import cell
 from planner.workbook import ABSENT_COLOUR, BELOW_NORM_COLOUR, sheet_title, week_share, xlsx_bytes
 from tests._robust_helpers import WEEK, WIJK_A, WIJK_B, invoke, write_data
@@ -26,7 +26,8 @@ from tests._robust_helpers import WEEK, WIJK_A, WIJK_B, invoke, write_data
 TZ = ZoneInfo("Europe/Amsterdam")
 DAYS = [dt.date(2027, 1, 18) + dt.timedelta(days=i) for i in range(7)]
 FIXED = dt.datetime(2027, 1, 18, tzinfo=dt.UTC)
-SHIFTS = [ShiftType("V", "Vroeg", dt.time(7), dt.time(15)), ShiftType("N", "Nacht", dt.time(23), dt.time(7))]
+SHIFTS = [ShiftFamily(code="V", name="Vroeg", start="07:00", end="15:00"),
+          ShiftFamily(code="N", name="Nacht", start="23:00", end="07:00")]
 NAMES = {WIJK_A: "Oost", WIJK_B: "West"}
 
 
