@@ -66,7 +66,7 @@ class ShiftFamily:
     ``start`` and ``end`` (an end at or before the start is the next day; its length follows DST)."""
 
     code: StrictStr = Field(min_length=1, max_length=16, description="the code shown in the roster and calendars")
-    name: StrictStr = Field("", max_length=60, description="the family's name")
+    name: StrictStr = Field("", description="the family's name")
     start: StrictStr = Field(description="earliest start, local clock time HH:MM")
     end: StrictStr | None = Field(None, description="a fixed shift type's end (HH:MM); not with the keys below")
     latest_start: StrictStr | None = Field(None, description="latest start (HH:MM); after midnight wraps to the next day")
@@ -163,7 +163,7 @@ class Activity:
 
 @dataclass(frozen=True, config=_STRICT)
 class Team:
-    name: StrictStr = Field("Basisteam", max_length=200, description="the basisteam, shown on rosters and reports")
+    name: StrictStr = Field("Basisteam", description="the basisteam, shown on rosters and reports")
     timezone: StrictStr = Field("Europe/Amsterdam", description="rosters are in local time; DST is handled exactly")
 
     @field_validator("timezone")
@@ -217,6 +217,15 @@ class Absences:
     @classmethod
     def _lower_keys(cls, value: dict[str, str]) -> dict[str, str]:
         return {reason_key(k): v for k, v in value.items()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_sickness(cls, data: Any) -> Any:
+        """Without its own ``sickness`` list, the default sickness reasons that ``unavailable`` keeps."""
+        if isinstance(data, dict) and "sickness" not in data and isinstance(data.get("unavailable"), list | tuple):
+            keep = {reason_key(str(v)) for v in data["unavailable"]}
+            data = {**data, "sickness": tuple(r for r in ("sick", "ziek", "ziekte") if r in keep)}
+        return data
 
     @model_validator(mode="after")
     def _sickness_unavailable(self) -> Absences:

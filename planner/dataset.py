@@ -90,6 +90,11 @@ class Dataset:
 
         return apply_holidays(self, first, end, demand_first)
 
+    def with_holidays_for_period(self, mondays: list[dt.date], history_weeks: int = 16) -> Dataset:
+        """:meth:`with_holidays` for the weeks ``mondays`` (absences and demand) and the ``history_weeks`` before."""
+        first, last = min(mondays), max(mondays)
+        return self.with_holidays(first - dt.timedelta(weeks=history_weeks), last + dt.timedelta(days=7), first)
+
     def with_holidays_for_week(self, monday: dt.date, history_weeks: int = 16) -> Dataset:
         """:meth:`with_holidays` for the week of ``monday`` (absences and demand) and the ``history_weeks`` before
         it (absences only: the rolling rules read their available hours)."""
@@ -144,8 +149,9 @@ class Dataset:
         )
 
 
-def check_pins(ds: Dataset, pins: pd.DataFrame, monday: dt.date, path: Path | str) -> pd.DataFrame:
-    """Pinned blocks (roster format, as read by ``read_roster``) that belong to this week's plan.
+def check_pins(ds: Dataset, pins: pd.DataFrame, monday: dt.date, path: Path | str, weeks: int = 1) -> pd.DataFrame:
+    """Pinned blocks (roster format, as read by ``read_roster``) that belong to this week's plan (or the period of
+    ``weeks`` weeks from ``monday``).
 
     A pin of an officer not in officers.csv, in a wijk not in the wijken file, or dated outside the week being
     planned is refused with an InputError naming the file, row and column (a pin that would be ignored silently
@@ -153,7 +159,7 @@ def check_pins(ds: Dataset, pins: pd.DataFrame, monday: dt.date, path: Path | st
     """
     ids = set(ds.officers["officer_id"].astype(str))
     wijken = set(ds.wijken["wijk_code"].astype(str))
-    sunday = monday + dt.timedelta(days=6)
+    sunday = monday + dt.timedelta(days=7 * weeks - 1)
     for r in pins.to_dict("records"):
         row = int(r["_row"]) if "_row" in r and pd.notna(r["_row"]) else None
         if str(r["officer_id"]) not in ids:
@@ -163,8 +169,9 @@ def check_pins(ds: Dataset, pins: pd.DataFrame, monday: dt.date, path: Path | st
         if wijk and wijk not in wijken:
             raise CrossFileError(path, f"wijk '{wijk}' is not in the wijken file", row=row, column="wijk_code")
         if not monday <= r["date"] <= sunday:
-            raise InputError(path, f"{r['date'].isoformat()} lies outside the week being planned ({monday.isoformat()}"
-                             f" to {sunday.isoformat()}); pin only blocks of that week", row=row, column="date")
+            raise InputError(path, f"{r['date'].isoformat()} lies outside the {'week' if weeks == 1 else 'period'} "
+                             f"being planned ({monday.isoformat()} to {sunday.isoformat()}); pin only blocks of "
+                             f"that {'week' if weeks == 1 else 'period'}", row=row, column="date")
     return pins
 
 

@@ -213,10 +213,11 @@ def worked_on_holidays(roster: pd.DataFrame, days: dict[dt.date, str], cfg: Conf
     return {k: round(v, 2) for k, v in sorted(out.items())}
 
 
-def holiday_summary(ds: Dataset, monday: dt.date, roster: pd.DataFrame) -> dict[str, Any]:
-    """The "holidays" entry of summary.json for the week of ``monday``: mode, the days and, per officer, the
-    hours worked on them."""
-    days = holiday_dates(ds.config, monday, monday + dt.timedelta(days=7))
+def holiday_summary(ds: Dataset, monday: dt.date | list[dt.date], roster: pd.DataFrame) -> dict[str, Any]:
+    """The "holidays" entry of summary.json for the week of ``monday`` (or the weeks of a period): mode, the days
+    and, per officer, the hours worked on them."""
+    mondays = [monday] if isinstance(monday, dt.date) else list(monday)
+    days = holiday_dates(ds.config, min(mondays), max(mondays) + dt.timedelta(days=7))
     return {
         "mode": ds.config.holidays.mode,
         "country": ds.config.holidays.country,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from planner import atomic
 from planner.roster_io import roster_to_csv_text
-from planner.timeutil import minutes_between
+from planner.timeutil import week_label, minutes_between
 from planner.workbook import week_share, xlsx_bytes
 
 SUMMARY = "summary.json"
@@ -100,9 +100,13 @@ def summary_dict(plan: Any) -> dict[str, Any]:
 
 
 def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame:
-    """Officers × days with shift codes (or the absence reason), hours and own-wijk share (never above 100 %:
-    own-wijk hours over the larger of available and worked hours, ``workbook.week_share``)."""
+    """Officers × days of one week with shift codes (or the absence reason), hours, the week's own-wijk share (never
+    above 100 %: ``planner.hours.norm_denominator``), the rolling window's share and the hours balance at the week's
+    end."""
     roster = plan.roster
+    officers = plan.officers
+    if "week" in officers.columns and len(officers):
+        officers = officers[officers["week"] == week_label(days[0])]
     blocks_by: dict[tuple[str, dt.date], list[dict[str, Any]]] = {}
     for r in roster.to_dict("records"):
         blocks_by.setdefault((r["officer_id"], r["date"]), []).append(r)
@@ -111,7 +115,7 @@ def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame
     for oid, s, e, reason in zip(away["officer_id"], away["start"], away["end"], away["reason"], strict=True):
         away_by.setdefault(oid, []).append((s.date(), (e - dt.timedelta(seconds=1)).date(), reason))
     rows = []
-    for o in plan.officers.to_dict("records"):
+    for o in officers.to_dict("records"):
         oid = o["officer_id"]
         row: dict[str, Any] = {"officer": oid, "name": o["name"], "wijk": o["wijken"]}
         for d in days:
@@ -125,7 +129,9 @@ def grid(plan: Any, days: list[dt.date], absences: pd.DataFrame) -> pd.DataFrame
         row["planned h"] = o["planned_h"]
         row["available h"] = o["available_h"]
         row["own-wijk h"] = o["own_wijk_h"]
-        row["share"] = week_share(o["own_wijk_h"], o["available_h"], o["planned_h"])
+        row["share"] = o["share"] if "share" in o else week_share(o["own_wijk_h"], o["available_h"], o["planned_h"])
+        row["window"] = o.get("window_share")
+        row["balance h"] = o.get("balance_h")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -24,7 +24,8 @@ from planner.errors import OutputError
 from planner.holidays import holiday_summary
 from planner.interrupts import Interrupted, StopState, ignore_stop_signals_in_worker, stop_signals_raise
 from planner.roster_io import empty_roster, read_roster
-from planner.solver import Result, solve_week
+from planner.solver import Result
+from planner.solver.solve import period_label, solve_period
 from planner.solver.extract import Penalty
 from planner.timeutil import week_label
 
@@ -39,15 +40,24 @@ class Plan:
     The combined tables are built once (results do not change after planning).
     """
 
-    week: str
+    week: str  # the week's label, or the period's ("2027-W03..2027-W06")
     monday: dt.date
     results: list[Result]
     inputs: dict[str, str]
     history_files: list[str]
     norm_share: float
     params: dict[str, Any] = field(default_factory=dict)
-    #: Public holidays of the week and hours worked on them (planner.holidays.holiday_summary); summary.json.
+    #: Public holidays of the period and hours worked on them (planner.holidays.holiday_summary); summary.json.
     holidays: dict[str, Any] = field(default_factory=dict)
+    mondays: list[dt.date] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.mondays:
+            self.mondays = [self.monday]
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [m + dt.timedelta(days=i) for m in self.mondays for i in range(7)]
 
     @property
     def status(self) -> str:
@@ -67,13 +77,20 @@ class Plan:
         return any(r.interrupted for r in self.results) or self.status == "interrupted"
 
     @property
+    def breaches(self) -> list[Any]:
+        """Breaches of the roster (only with --allow-breaches, when no lawful roster exists): the checker's."""
+        return [b for r in self.results for b in getattr(r, "breaches", [])]
+
+    @property
     def exit_code(self) -> int:
-        """0 a roster; 1 the rules cannot all hold (infeasible); 3 no roster in time; 130 interrupted (143 when
-        SIGTERM stopped a multi-team run)."""
+        """0 a roster; 1 the rules cannot all hold (infeasible, or a roster published with breaches); 3 no roster in
+        time; 130 interrupted (143 when SIGTERM stopped a multi-team run); 70 model and checker disagree."""
         if self.interrupted:
             return 143 if self.params.get("interrupted_by") == "SIGTERM" else 130
         if self.has_roster:
-            return 0
+            return 1 if self.breaches else 0
+        if self.status == "model_invalid":
+            return 70
         return 1 if self.status == "infeasible" else 3
 
     def _cat(self, attr: str) -> pd.DataFrame:
@@ -143,32 +160,50 @@ def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
     return found + list(extra)
 
 
-def _week_of(out_dir: Path) -> str | None:
-    """The ISO week of the folder's roster.csv, from its first date (summary.json may describe a failed run)."""
+def _weeks_of(out_dir: Path) -> list[dt.date]:
+    """The ISO weeks (Mondays) of the folder's roster.csv, from its dates (summary.json may describe a failed run)."""
     try:
         with (out_dir / "roster.csv").open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
             next(reader)
-            first = dt.date.fromisoformat(next(reader)[1])
-        return week_label(first - dt.timedelta(days=first.weekday()))
+            days = {dt.date.fromisoformat(row[1]) for row in reader if len(row) > 1 and row[1]}
+        return sorted({d - dt.timedelta(days=d.weekday()) for d in days})
     except (OSError, ValueError, IndexError, StopIteration, csv.Error):
-        return None
+        return []
 
 
-def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
+def _rows_of_week(roster: Path, monday: dt.date) -> bytes:
+    """The header and the rows of one ISO week of a roster.csv (every field quoted, as the planner writes it)."""
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    with roster.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        writer.writerow(next(reader))
+        for row in reader:
+            d = dt.date.fromisoformat(row[1])
+            if d - dt.timedelta(days=d.weekday()) == monday:
+                writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def archive_previous(out_dir: Path, monday: dt.date | list[dt.date], stamp: str) -> None:
     """Keep what the folder holds before new outputs replace it; history/ holds the newest version of every other
     week, so re-planning an earlier week does not break the chain.
 
-    - roster.csv of the same week (a re-plan of it): copied to previous/<week>-<stamp>.csv;
-    - roster.csv of another week, earlier or later: copied to history/<week>.csv as that week's newest version
-      (a later week stays in the chain while an earlier one is re-planned; the solver reads only the weeks before
-      the one it plans). A different version already there moves to previous/<week>-<stamp>.csv first.
+    - roster.csv sharing a week with the new plan (a re-plan of it): copied to previous/<week>-<stamp>.csv;
+    - roster.csv of other weeks, earlier or later: each of its weeks to history/<week>.csv as that week's newest
+      version (a period roster is kept per week; a later week stays in the chain while an earlier one is
+      re-planned; the solver reads only the weeks before the ones it plans). A different version already there
+      moves to previous/<week>-<stamp>.csv first.
     Each copy takes its summary.json along as <name>.summary.json. Nothing is deleted.
 
     All copies of one call are one set (``atomic.commit_set``): all or none, never a truncated file that would
     wedge later runs. An existing folder is first proved writable (exit 4 before the search, not after it) and
     any set a killed run left is finished.
     """
+    mondays = [monday] if isinstance(monday, dt.date) else list(monday)
     if not out_dir.is_dir():
         return  # a fresh folder: nothing to keep, and it is created only when the outputs are written
     atomic.ensure_writable(out_dir)
@@ -176,33 +211,37 @@ def archive_previous(out_dir: Path, monday: dt.date, stamp: str) -> None:
     current = out_dir / "roster.csv"
     if not current.is_file():
         return
-    old_week = _week_of(out_dir)
+    old = _weeks_of(out_dir)
     files: dict[str, bytes] = {}
     try:
-        if old_week is None or old_week == week_label(monday):
-            _keep(files, out_dir, current, Path(PREVIOUS_DIR) / f"{old_week or 'unknown'}-{stamp}.csv", stamp)
+        if not old or set(old) & set(mondays):
+            label = period_label(old) if old else "unknown"
+            _keep(files, out_dir, current, Path(PREVIOUS_DIR) / f"{label}-{stamp}.csv", stamp)
         else:
-            target = Path(HISTORY_DIR) / f"{old_week}.csv"
-            if (out_dir / target).exists():
-                if (out_dir / target).read_bytes() == current.read_bytes():
-                    return
-                older = Path(PREVIOUS_DIR) / f"{old_week}-{stamp}.csv"
-                _keep(files, out_dir, out_dir / target, older, stamp,
-                      summary=out_dir / target.with_name(target.stem + ".summary.json"))
-            _keep(files, out_dir, current, target, stamp, replace=True)
+            for week in old:
+                target = Path(HISTORY_DIR) / f"{week_label(week)}.csv"
+                payload = current.read_bytes() if len(old) == 1 else _rows_of_week(current, week)
+                if (out_dir / target).exists():
+                    if (out_dir / target).read_bytes() == payload:
+                        continue
+                    older = Path(PREVIOUS_DIR) / f"{week_label(week)}-{stamp}.csv"
+                    _keep(files, out_dir, out_dir / target, older, stamp,
+                          summary=out_dir / target.with_name(target.stem + ".summary.json"))
+                _keep(files, out_dir, current, target, stamp, replace=True, payload=payload)
     except OSError as exc:
         raise OutputError(f"{exc.filename or current}: cannot be read to keep it ({exc.strerror})") from None
-    atomic.commit_set(out_dir, files)
+    if files:
+        atomic.commit_set(out_dir, files)
 
 
 def _keep(files: dict[str, bytes], out_dir: Path, roster: Path, target: Path, stamp: str, *,
-          summary: Path | None = None, replace: bool = False) -> None:
+          summary: Path | None = None, replace: bool = False, payload: bytes | None = None) -> None:
     """Add a copy of ``roster`` (and its summary: ``summary`` or the folder's summary.json) as ``target`` (relative
     to ``out_dir``) to ``files``; an existing target is only replaced when ``replace`` (else the copy gets the stamp
     once more in its name)."""
     if (out_dir / target).exists() and not replace:
         target = target.with_name(f"{target.stem}-{stamp}.csv")
-    files[target.as_posix()] = roster.read_bytes()
+    files[target.as_posix()] = payload if payload is not None else roster.read_bytes()
     summary = summary if summary is not None else out_dir / "summary.json"
     if summary.exists():
         files[target.with_name(target.stem + ".summary.json").as_posix()] = summary.read_bytes()
@@ -214,13 +253,16 @@ RUN_BUDGET_S = 300.0
 TEAM_MIN_S = 5.0
 
 
-def _solve_team(args: tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]) -> Result:
-    ds, monday, history, kw = args
-    return solve_week(ds, monday, history=history, **kw)
+Job = tuple[Dataset, list[dt.date], pd.DataFrame, dict[str, Any]]
+
+
+def _solve_team(args: Job) -> Result:
+    ds, mondays, history, kw = args
+    return solve_period(ds, mondays, history=history, **kw)
 
 
 def _solve_on_dask(
-    scheduler: str, jobs: list[tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]],
+    scheduler: str, jobs: list[Job],
     on_team: Callable[[Result, int, int], None] | None,
 ) -> list[Result]:
     """One task per team on a running Dask scheduler (its workers need planner installed)."""
@@ -250,24 +292,24 @@ def _pool_worker_init(stop_event: Any) -> None:
     _STOP_EVENT = stop_event
 
 
-def _solve_team_in_pool(job: tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]) -> Result | None:
+def _solve_team_in_pool(job: Job) -> Result | None:
     """One team in a pool worker; None when the run was stopped before this team started."""
     if _STOP_EVENT is not None and _STOP_EVENT.is_set():
         return None
     return _solve_team(job)
 
 
-def _interrupted_result(team: str, monday: dt.date, params: dict[str, Any]) -> Result:
+def _interrupted_result(team: str, mondays: list[dt.date], params: dict[str, Any]) -> Result:
     """The result of a team whose search was stopped before it found a roster (or before it started)."""
     empty = pd.DataFrame()
-    return Result(status="interrupted", week=week_label(monday), team=team, objective=None, bound=None, gap=None,
+    return Result(status="interrupted", week=period_label(mondays), team=team, objective=None, bound=None, gap=None,
                   runtime_s=0.0, roster=empty, officers=empty, unmet=empty, penalties=[],
-                  explanation=["interrupted before a roster was found"], params=dict(params), interrupted=True)
+                  explanation=["interrupted before a roster was found"], params=dict(params), interrupted=True,
+                  mondays=list(mondays))
 
 
 def _solve_in_pool(
-    jobs: list[tuple[Dataset, dt.date, pd.DataFrame, dict[str, Any]]], nproc: int,
-    on_team: Callable[[Result, int, int], None] | None, monday: dt.date,
+    jobs: list[Job], nproc: int, on_team: Callable[[Result, int, int], None] | None, mondays: list[dt.date],
 ) -> tuple[list[Result], int | None]:
     """Solve the teams in worker processes; returns the results and the stop signal (None when none came).
 
@@ -294,12 +336,12 @@ def _solve_in_pool(
             pool.shutdown(wait=True)
         except Interrupted:
             stop_event.set()
-            results = _stop_pool(pool, futures, results, stop, monday)
+            results = _stop_pool(pool, futures, results, stop, mondays)
     return results, stop.signum
 
 
 def _stop_pool(pool: ProcessPoolExecutor, futures: dict[Future[Result | None], str], results: list[Result],
-               stop: StopState, monday: dt.date) -> list[Result]:
+               stop: StopState, mondays: list[dt.date]) -> list[Result]:
     for fut in futures:
         fut.cancel()  # teams not yet handed to a worker
     # The pool's worker processes (private attribute, present since Python 3.2; no public way to reach them).
@@ -329,13 +371,18 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: dict[Future[Result | None], s
         res = None
         if fut.done() and not fut.cancelled() and fut.exception(timeout=0) is None:
             res = fut.result(timeout=0)
-        results.append(res if res is not None else _interrupted_result(team, monday, params))
+        results.append(res if res is not None else _interrupted_result(team, mondays, params))
     return results
 
 
-def plan_week(
+def plan_week(ds: Dataset, monday: dt.date, **kw: Any) -> Plan:
+    """Plan one ISO week: ``plan_period`` with one Monday."""
+    return plan_period(ds, [monday], **kw)
+
+
+def plan_period(
     ds: Dataset,
-    monday: dt.date,
+    mondays: list[dt.date],
     *,
     history: pd.DataFrame | None = None,
     history_names: list[str] | None = None,
@@ -349,7 +396,8 @@ def plan_week(
     allow_breaches: bool = False,
     scheduler: str | None = None,
 ) -> Plan:
-    """Solve every team of ``ds`` for the week; teams run in parallel processes when there are several.
+    """Solve every team of ``ds`` for the ISO weeks ``mondays`` (one model per team: a week, or a period of weeks
+    planned as one); teams run in parallel processes when there are several.
 
     With several teams and no ``time_limit_s``, each team gets ``RUN_BUDGET_S`` spread over the teams that run
     side by side, at least ``TEAM_MIN_S`` and at most planner.toml's limit (most teams stop earlier, proven).
@@ -367,7 +415,7 @@ def plan_week(
     results: list[Result] = []
     stopped_by: int | None = None
     if len(teams) == 1:
-        results.append(solve_week(ds, monday, history=hist, on_progress=on_progress, pins=pin_df, **kw))
+        results.append(solve_period(ds, mondays, history=hist, on_progress=on_progress, pins=pin_df, **kw))
         if on_team:
             on_team(results[0], 1, 1)
     else:
@@ -382,7 +430,7 @@ def plan_week(
             sub = ds.subset_team(team)
             ids = set(sub.officers["officer_id"])
             team_kw = kw | {"pins": pin_df[pin_df["officer_id"].isin(ids)] if len(pin_df) else None}
-            jobs.append((sub, monday, hist[hist["officer_id"].isin(ids)] if len(hist) else hist, team_kw))
+            jobs.append((sub, mondays, hist[hist["officer_id"].isin(ids)] if len(hist) else hist, team_kw))
         if scheduler:
             results += _solve_on_dask(scheduler, jobs, on_team)
             results.sort(key=lambda r: r.team)
@@ -392,14 +440,15 @@ def plan_week(
                 if on_team:
                     on_team(results[-1], i, len(jobs))
         else:
-            pooled, stopped_by = _solve_in_pool(jobs, nproc, on_team, monday)
+            pooled, stopped_by = _solve_in_pool(jobs, nproc, on_team, mondays)
             results += pooled
             results.sort(key=lambda r: r.team)
     params = next((r.params for r in results if r.params), {})
     if stopped_by is not None:
         params = params | {"interrupted_by": signal.Signals(stopped_by).name}
-    plan = Plan(week_label(monday), monday, results, dict(ds.files), history_names or [], ds.config.norm.share, params)
-    plan.holidays = holiday_summary(ds, monday, plan.roster)
+    plan = Plan(period_label(mondays), mondays[0], results, dict(ds.files), history_names or [], ds.config.norm.share,
+                params, mondays=list(mondays))
+    plan.holidays = holiday_summary(ds, mondays, plan.roster)
     return plan
 
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.cli._app import PlainConsole, app, console, err_console, literal, user_errors
+from planner.timeutil import week_label
 
 
 def _progress_table(points: list[tuple[float, float, float]]) -> Table:
@@ -58,7 +59,8 @@ def _team_table(plan: Any) -> None:
 
 #: Hour columns of the grid: (column of outputs.grid, full header, compact header).
 _HOUR_COLUMNS = (("planned h", "planned h", "plan h"), ("available h", "available h", "avail h"),
-                 ("own-wijk h", "own-wijk h", "own h"), ("share", "share", "share"))
+                 ("own-wijk h", "own-wijk h", "own h"), ("share", "share", "share"), ("window", "window", "win"),
+                 ("balance h", "balance h", "bal"))
 
 
 def _day_cell(text: Any, compact: bool, legend: dict[str, str]) -> str:
@@ -117,9 +119,9 @@ def _grid_table(g: Any, plan: Any, days: list[dt.date], holidays: dict[dt.date, 
     day_cols = [c for c in g.columns if c not in ("officer", "name", "wijk") and c not in hour_keys]
     show_name = names and layout.name_width != 0
     show_wijk = layout.wijk_width != 0
-    hour_cols = [h for h in _HOUR_COLUMNS if layout.all_hours or h[0] in ("planned h", "share")]
+    hour_cols = [h for h in _HOUR_COLUMNS if layout.all_hours or h[0] in ("planned h", "share", "balance h")]
     legend: dict[str, str] = {}
-    t = Table(title=f"Rooster {plan.week}", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+    t = Table(title=f"Rooster {week_label(days[0])}", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
               padding=(0, 1), pad_edge=not compact, collapse_padding=compact)
     t.add_column("officer", no_wrap=True)
     if show_name:
@@ -141,8 +143,8 @@ def _grid_table(g: Any, plan: Any, days: list[dt.date], holidays: dict[dt.date, 
             cells.append(literal(" ".join(w) if isinstance(w, tuple | list) else str(w).replace("|", " ")))
         cells += [literal(_day_cell(rec[c], compact, legend)) for c in day_cols]
         for key, _full, _short in hour_cols:
-            v = rec[key]
-            if key == "share":
+            v = rec.get(key)
+            if key in ("share", "window"):
                 cells.append(_share_cell(v, plan.norm_share))
             else:
                 cells.append(literal("-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"))
@@ -187,16 +189,14 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
                     for h in (getattr(plan, "holidays", None) or {}).get("days", [])}
     if len(plan.results) > 1:
         _team_table(plan)
-    if plan.has_roster and len(plan.officers) <= GRID_MAX_OFFICERS:
-        console.print(grid_table(plan, days, absences, console.width, names=names, holidays=holidays))
+    officers = len({str(o) for o in plan.officers["officer_id"]}) if len(plan.officers) else 0
+    if plan.has_roster and officers <= GRID_MAX_OFFICERS:
+        for k in range(0, len(days), 7):  # one grid per week of a period
+            console.print(grid_table(plan, days[k : k + 7], absences, console.width, names=names, holidays=holidays))
     for d, name in sorted(holidays.items()):
         if d in days:
             console.print(literal(f"* {d:%a %d %b}: {name} (holiday)"))
-    line = f"status: {plan.status}"
-    if plan.objective is not None:
-        line += f"  objective {plan.objective:,.1f}  bound {plan.bound:,.1f}  gap {plan.gap:.2%}"
-    line += f"  time {plan.runtime_s:.2f} s"
-    console.print(line, highlight=False)
+    console.print(status_line(plan), highlight=False, markup=False)
     unmet = plan.unmet
     if len(unmet):
         pres = float(unmet.loc[unmet["kind"] == "presence", "unmet_h"].sum())
@@ -216,8 +216,35 @@ def print_plan(plan: Any, days: list[dt.date], absences: Any, *, names: bool = T
                 markup=False,
                 highlight=False,
             )
+    for r in plan.results:
+        for b in getattr(r, "breaches", []) or []:
+            err_console.print(f"  ! BREACH {b.rule}: {b.message}", markup=False, highlight=False)
     for line in plan.explanation:
         err_console.print(f"  ! {line}", markup=False, highlight=False)
+
+
+def status_line(plan: Any) -> str:
+    """The status and the ordered objective's levels in words, e.g. "status: optimal · wijk demand short 23.0
+    (priority-weighted h) · team demand short 0.0 h · hours balance 11.0 · fairness 3 · wishes 0 · 8.7 s"."""
+    from planner.solver.objective import LEVELS
+
+    totals: dict[str, float] = {}
+    for r in plan.results:
+        for lv, v in (getattr(r, "levels", None) or {}).items():
+            totals[lv] = totals.get(lv, 0.0) + v
+    words = {"law": "law breaches {:g}", "norm": "norm short {:.1f} h", "balance_limit": "balance beyond limits "
+             "{:.1f} h", "wijk_demand": "wijk demand short {:.1f} (priority-weighted h)", "changes": "changes {:g}",
+             "team_demand": "team demand short {:.1f} h", "hours": "hours balance {:.1f}", "fairness": "fairness {:g}",
+             "wishes": "wishes {:g}"}
+    parts = [f"status: {plan.status}"]
+    parts += [words[lv].format(totals[lv]) for lv in LEVELS if lv in totals]
+    if plan.gap:
+        parts.append(f"gap {plan.gap:.2%} (last stage not proven)")
+    breaches = sum(len(getattr(r, "breaches", []) or []) for r in plan.results)
+    if breaches:
+        parts.append(f"{breaches} BREACHES (see below)")
+    parts.append(f"{plan.runtime_s:.1f} s")
+    return " · ".join(parts)
 
 
 def week_option(week: str, option: str = "--week") -> dt.date:
@@ -229,6 +256,16 @@ def week_option(week: str, option: str = "--week") -> dt.date:
         return parse_week(week)
     except ValueError as exc:
         raise OptionError(option, str(exc)) from None
+
+
+def weeks_option(monday: dt.date, weeks: int) -> list[dt.date]:
+    """The Mondays of a period of ``weeks`` ISO weeks from ``monday``; outside 1..MAX_WEEKS is one line, exit 2."""
+    from planner.config import MAX_WEEKS
+    from planner.errors import OptionError
+
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise OptionError("--weeks", f"{weeks} is not a number of weeks; expected 1 to {MAX_WEEKS}")
+    return [monday + dt.timedelta(weeks=k) for k in range(weeks)]
 
 
 def solver_options(
@@ -264,6 +301,13 @@ def roster(
         "-o",
         metavar="DIR",
         help="Output folder for roster.csv, summary.json, roster.xlsx, ics/ (not the data folder or inside it).",
+    ),
+    weeks: int = typer.Option(
+        1,
+        "--weeks",
+        metavar="N",
+        help="Plan a period of N ISO weeks from --week as one model (1 to 6; a perioderooster is 4): every rule, "
+        "the norm's window, the hours balance and fairness hold over the whole period.",
     ),
     history: list[Path] = typer.Option(
         [],
@@ -311,28 +355,29 @@ def roster(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
 ) -> None:
-    """Plan one week for every team: at least 80 % in the own wijk, within the Arbeidstijdenwet."""
+    """Plan a week (or a period of weeks) for every team: at least 80 % in the own wijk, within the
+    Arbeidstijdenwet."""
     from planner.cli._options import out_folder
     from planner.dataset import check_pins, load_dataset
     from planner.outputs import write_outputs
-    from planner.plan import archive_previous, check_out_dir, history_files, load_history, plan_week
-    from planner.timeutil import week_days
+    from planner.plan import archive_previous, check_out_dir, history_files, load_history, plan_period
 
     with user_errors():
         monday = week_option(week)
+        mondays = weeks_option(monday, weeks)
         solver_options(time_limit, workers, seed, processes)
         out_dir = out_folder(out, data_dir)
-        ds = load_dataset(data_dir).with_holidays_for_week(monday)
+        ds = load_dataset(data_dir).with_holidays_for_period(mondays)
         check_out_dir(out_dir)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        archive_previous(out_dir, monday, stamp)
+        archive_previous(out_dir, mondays, stamp)
         files = history_files(out_dir, history)
         hist, names = load_history(files, ds)
         pin_df = None
         if pins is not None:
             from planner.roster_io import read_roster
 
-            pin_df = check_pins(ds, read_roster(pins, ds.config.tz, set(ds.config.activities)), monday, pins)
+            pin_df = check_pins(ds, read_roster(pins, ds.config.tz, set(ds.config.activities)), monday, pins, weeks)
         points: list[tuple[float, float, float]] = []
         live = (
             Live(_progress_table(points), console=console, transient=True)
@@ -354,9 +399,9 @@ def roster(
                 )
 
         with live or contextlib.nullcontext():
-            plan = plan_week(
+            plan = plan_period(
                 ds,
-                monday,
+                mondays,
                 history=hist,
                 history_names=names,
                 time_limit_s=time_limit,
@@ -369,7 +414,7 @@ def roster(
                 allow_breaches=allow_breaches,
                 scheduler=scheduler,
             )
-        days = week_days(monday)
+        days = plan.days
         write_outputs(out_dir, plan, days, ds.absences, ds=ds)
     if quiet:
         console.print(f"status: {plan.status}", highlight=False)

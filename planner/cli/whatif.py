@@ -42,6 +42,8 @@ def whatif(
     workers: int = typer.Option(None, "--workers", metavar="N", help="CP-SAT search threads of one solve "
                                 "(default: planner.toml)."),
     maps: bool = typer.Option(True, "--maps/--no-maps", help="Write a coverage map per scenario."),
+    weeks: int = typer.Option(1, "--weeks", metavar="N", help="Solve a period of N ISO weeks from --week as one "
+                              "model (1 to 6), as planner roster --weeks."),
 ) -> None:
     """Solve the base week and every scenario; print and save the KPIs side by side with differences."""
     from planner.cli._options import out_folder
@@ -52,15 +54,18 @@ def whatif(
     from planner.whatif.run import kpi_table, run_scenarios
     from planner.whatif.scenario import load_scenario
 
+    from planner.cli.roster import weeks_option
+
     with user_errors():
         monday = _week(week)
+        mondays = weeks_option(monday, weeks)
         solver_options(time_limit, workers, None)
         out_dir = out_folder(out, data_dir)
         _check_out(out_dir)
-        ds = load_dataset(data_dir).with_holidays_for_week(monday)
+        ds = load_dataset(data_dir).with_holidays_for_period(mondays)
         scs = [load_scenario(p) for p in scenarios]
         with console.status("solving base and scenarios …"):
-            runs = run_scenarios(ds, scs, monday, time_limit_s=time_limit, workers=workers,
+            runs = run_scenarios(ds, scs, monday, time_limit_s=time_limit, workers=workers, weeks=weeks,
                                  on_done=lambda r: console.print(f"solved {r.name}: {r.status}"))
         table = kpi_table(runs)
         written = write_whatif(runs, out_dir, monday, data_dir, maps=maps)
@@ -113,6 +118,8 @@ def sweep(
                                      "stopped by it is marked wall_stop)."),
     out: str = typer.Option("sweep", "--out", "-o", metavar="DIR", help="Folder for samples.csv, summary.csv, "
                             "wijk_risk.csv, sweep.json and sweep.html (not the data folder or inside it)."),
+    weeks: int = typer.Option(1, "--weeks", metavar="N", help="Each sample is a period of N ISO weeks from --week "
+                              "solved as one model (1 to 6); the budget is per week."),
 ) -> None:
     """Monte Carlo over sickness: what absences cost (unmet hours, wijken without their wijkagent, infeasible
     weeks) as distributions over the samples, with plots in sweep.html."""
@@ -127,8 +134,11 @@ def sweep(
     from planner.whatif.report import sweep_headline, write_sweep
     from planner.whatif.run import DEFAULT_SAMPLE_BUDGET, run_sweep
 
+    from planner.cli.roster import weeks_option
+
     with user_errors():
         monday = _week(week)
+        mondays = weeks_option(monday, weeks)
         if not 0 <= absence_rate <= 1:
             raise InputError(None, f"{absence_rate} is not a rate; expected a number from 0 to 1",
                              column="--absence-rate")
@@ -144,7 +154,7 @@ def sweep(
             raise InputError(None, "expected a positive deterministic time budget", column="--budget")
         out_dir = out_folder(out, data_dir)
         _check_out(out_dir)
-        ds = load_dataset(data_dir).with_holidays_for_week(monday)
+        ds = load_dataset(data_dir).with_holidays_for_period(mondays)
         try:
             # SIGTERM stops the sweep as Ctrl-C does: the Dask cluster is closed, nothing is written.
             with stop_signals_raise(), Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
@@ -152,7 +162,8 @@ def sweep(
                 task = progress.add_task("samples", total=samples)
                 result = run_sweep(ds, monday, rate=absence_rate, samples=samples, seed=seed, processes=processes,
                                    scheduler=scheduler, budget=det, workers=workers, time_limit_s=time_limit,
-                                   on_progress=lambda done, total: progress.update(task, completed=done))
+                                   on_progress=lambda done, total: progress.update(task, completed=done),
+                                   weeks=weeks)
         except Interrupted as exc:
             err_console.print(f"interrupted ({exc.name}): the sweep stopped; nothing was written", markup=False)
             raise typer.Exit(exc.exit_code) from None

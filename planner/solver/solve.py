@@ -40,6 +40,8 @@ STATUS = {
     cp_model.MODEL_INVALID: "model_invalid",
     cp_model.UNKNOWN: "no_solution",
 }
+#: The share of the remaining time a stage may use when stages follow it.
+STAGE_SHARE = 0.6
 #: Re-solves after the check found a breach the model did not see, before giving up (never reached in the tests).
 MAX_CHECK_ROUNDS = 10
 
@@ -267,7 +269,10 @@ def _solve_stages(
         model.minimize(expr)
         solver = cp_model.CpSolver()
         remaining = max(0.01, deadline - time.perf_counter())
-        solver.parameters.max_time_in_seconds = remaining
+        # A stage that cannot be proven in time leaves the ones after it something: all but the last get at most
+        # STAGE_SHARE of what is left (a stage proven sooner hands its rest on).
+        later = len(plan) - k - 1
+        solver.parameters.max_time_in_seconds = remaining * (STAGE_SHARE if later else 1.0)
         tune(solver.parameters, params["num_workers"], params.get("whole_team", True))
         if "max_deterministic_time" in params:
             solver.parameters.max_deterministic_time = params["max_deterministic_time"]

@@ -45,23 +45,22 @@ class Run:
 
 
 def solve_variant(name: str, ds: Dataset, monday: dt.date, *, time_limit_s: float | None = None,
-                  workers: int | None = None, seed: int | None = 0) -> Run:
-    """Solve every team of ``ds`` for the week; an infeasible team is re-solved with breaches allowed.
-
-    With breaches allowed the roster keeps the law and the norm wherever it can and shows how far it falls
-    short, so a scenario that cannot keep the norm still gets figures (status ``infeasible+breaches``).
+                  workers: int | None = None, seed: int | None = 0, weeks: int = 1) -> Run:
+    """Solve every team of ``ds`` for the period (``weeks`` ISO weeks from ``monday``) with breaches allowed as
+    the last resort: a lawful roster when one exists, else the one with the fewest breaches, so a scenario that
+    cannot keep the norm still gets figures (status ``infeasible+breaches``).
     """
-    from planner.solver import solve_week
+    from planner.solver.solve import solve_period
 
+    mondays = [monday + dt.timedelta(weeks=k) for k in range(weeks)]
     statuses, rosters, officers, unmet, gaps, expl = [], [], [], [], [], []
     for team in ds.teams:
         sub = ds.subset_team(team) if len(ds.teams) > 1 else ds
-        res = solve_week(sub, monday, time_limit_s=time_limit_s, workers=workers, seed=seed)
+        res = solve_period(sub, mondays, time_limit_s=time_limit_s, workers=workers, seed=seed, allow_breaches=True)
         status = res.status
-        if status == "infeasible":
-            expl += res.explanation
-            res = solve_week(sub, monday, time_limit_s=time_limit_s, workers=workers, seed=seed, allow_breaches=True)
-            status = "infeasible+breaches" if res.has_roster else "infeasible"
+        if res.has_roster and res.breaches:
+            status = "infeasible+breaches"
+            expl += [b.message for b in res.breaches]
         elif not res.has_roster:
             expl += res.explanation
         statuses.append(status)
@@ -84,12 +83,12 @@ def solve_variant(name: str, ds: Dataset, monday: dt.date, *, time_limit_s: floa
 
 def run_scenarios(ds: Dataset, scenarios: list[Scenario], monday: dt.date, *, time_limit_s: float | None = None,
                   workers: int | None = None, seed: int | None = 0,
-                  on_done: Callable[[Run], None] | None = None) -> list[Run]:
+                  on_done: Callable[[Run], None] | None = None, weeks: int = 1) -> list[Run]:
     """Apply every scenario first (so a bad file fails before any solve), then solve base and scenarios."""
-    variants = [("base", ds)] + [(sc.name, apply_scenario(ds, sc, monday)) for sc in scenarios]
+    variants = [("base", ds)] + [(sc.name, apply_scenario(ds, sc, monday, weeks)) for sc in scenarios]
     runs = []
     for name, vds in variants:
-        run = solve_variant(name, vds, monday, time_limit_s=time_limit_s, workers=workers, seed=seed)
+        run = solve_variant(name, vds, monday, time_limit_s=time_limit_s, workers=workers, seed=seed, weeks=weeks)
         runs.append(run)
         if on_done:
             on_done(run)
@@ -114,10 +113,15 @@ class SweepSetup:
     rate: float
     seed: int
     budget: float  # deterministic seconds per solve
-    hints: dict[str, dict[tuple, int]]  # per team: ("x"|"p"|"t", officer_id, slot, [segment, demand]) -> value
+    hints: dict[str, dict[str, int]]  # per team: the base roster's decisions (variable name -> value)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     workers: int = 1  # CP-SAT search threads per solve
     time_limit_s: float | None = None  # wall-clock seconds per solve (default: the guard below)
+    weeks: int = 1  # the period: this many ISO weeks from ``monday``
+
+    @property
+    def mondays(self) -> list[dt.date]:
+        return [self.monday + dt.timedelta(weeks=k) for k in range(self.weeks)]
 
 
 #: Per-process cache of built instances, keyed by (setup token, team): built once per Dask worker.
@@ -145,98 +149,53 @@ def _team_datasets(ds: Dataset) -> list[tuple[str, Dataset]]:
     return [(t, ds.subset_team(t) if len(ds.teams) > 1 else ds) for t in ds.teams]
 
 
-def _sample_model(inst: Any) -> Any:
-    from planner.solver.model import build_model
+def base_hints(ds: Dataset, monday: dt.date | list[dt.date], det_time: float, seed: int = 0) -> dict[str, dict[str, int]]:
+    """Solve the base period once per team (one worker, deterministic budget) and keep its decisions as hints."""
+    from planner.solver.solve import solve_period
 
-    # No symmetry breaking: it would cut off the base roster as a hint once an officer is removed.
-    return build_model(inst, symmetry=False)
-
-
-def _solve_model(built: Any, det_time: float, hint: dict[tuple, int] | None, inst: Any, seed: int,
-                 workers: int = 1, time_limit_s: float | None = None) -> Any:
-    from ortools.sat.python import cp_model
-
-    if hint is not None:
-        ids = [o.officer_id for o in inst.officers]
-        v = built.ctx.v
-        for (oi, si), x in v.x.items():
-            built.model.add_hint(x, hint.get(("x", ids[oi], si), 0))
-        for (oi, si, g, j), p in v.pres.items():
-            built.model.add_hint(p, hint.get(("p", ids[oi], si, g, j), 0))
-        for (oi, si, g, j), t in v.team.items():
-            built.model.add_hint(t, hint.get(("t", ids[oi], si, g, j), 0))
-    from planner.solver.solve import tune
-
-    solver = cp_model.CpSolver()
-    # CP-SAT's own SIGINT catch leaves SIGINT at its default (kill) after the base solve in the main process, so a
-    # later Ctrl-C would kill the sweep without closing its Dask cluster: the planner handles signals itself.
-    solver.parameters.catch_sigint_signal = False
-    # The roster's search (branching on the LP relaxation). Measured with benchmarks/bench_sweep.py --samples 24:
-    # 20 of 24 samples proven optimal instead of 15 in less time; presolve stays on (without it 3 samples found
-    # no roster). One worker and a deterministic budget keep a sample reproducible.
-    tune(solver.parameters, workers)
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = det_time
-    solver.parameters.max_time_in_seconds = time_limit_s if time_limit_s is not None else wall_guard(det_time)
-    code = solver.solve(built.model)
-    return solver, code
-
-
-def base_hints(ds: Dataset, monday: dt.date, det_time: float, seed: int = 0) -> dict[str, dict[tuple, int]]:
-    """Solve the base week once per team (one worker, deterministic budget) and keep its values as hints."""
-    from planner.solver.instance import build_instance
-
-    out: dict[str, dict[tuple, int]] = {}
+    out: dict[str, dict[str, int]] = {}
     for team, tds in _team_datasets(ds):
-        inst = build_instance(tds, monday)
-        built = _sample_model(inst)
-        solver, code = _solve_model(built, det_time, None, inst, seed)
-        hint: dict[tuple, int] = {}
-        if solver.status_name(code) in ("OPTIMAL", "FEASIBLE"):
-            ids = [o.officer_id for o in inst.officers]
-            v = built.ctx.v
-            hint |= {("x", ids[oi], si): int(solver.value(x)) for (oi, si), x in v.x.items()}
-            hint |= {("p", ids[oi], si, g, j): int(solver.value(p)) for (oi, si, g, j), p in v.pres.items()}
-            hint |= {("t", ids[oi], si, g, j): int(solver.value(t)) for (oi, si, g, j), t in v.team.items()}
-        out[team] = hint
+        res = solve_period(tds, monday, workers=1, seed=seed, deterministic_time=det_time,
+                           time_limit_s=wall_guard(det_time), explain=False)
+        out[team] = res.decisions
     return out
 
 
 def run_sample(setup: SweepSetup, index: int) -> dict[str, Any]:
     """Solve one sample of the sweep and return its KPI row (sample, sick officers, status, gap, KPIs)."""
-    from planner.solver.extract import extract_roster, officer_figures, unmet_demand
     from planner.solver.instance import build_instance
+    from planner.solver.solve import solve_period
 
     ids = list(setup.ds.officers["officer_id"])
     sick = set(sick_officers(ids, setup.rate, setup.seed, index))
     statuses, rosters, figures, unmet, gaps = [], [], [], [], []
     wall_stop = False
+    mondays = setup.mondays
     for team, tds in _team_datasets(setup.ds):
         key = (setup.token, team)
         if key not in _INSTANCES:
             _INSTANCES.clear() if len(_INSTANCES) > 16 else None
-            _INSTANCES[key] = build_instance(tds, setup.monday)
+            _INSTANCES[key] = build_instance(tds, mondays)
         base = _INSTANCES[key]
-        # Sick the whole week = no available hours and no shift: the officer leaves this week's instance.
-        inst = dataclasses.replace(base, officers=[o for o in base.officers if o.officer_id not in sick])
-        if not inst.officers:
+        # Sick the whole period = no available hours and no shift: the officer leaves this sample's instance.
+        keep = [o for o in base.officers if o.officer_id not in sick]
+        if not keep:
             statuses.append("no_officers")
             continue
-        built = _sample_model(inst)
-        solver, code = _solve_model(built, setup.budget, setup.hints.get(team), inst, setup.seed, setup.workers,
-                                    setup.time_limit_s)
-        name = solver.status_name(code)
+        sample_ds = dataclasses.replace(tds, officers=tds.officers[~tds.officers["officer_id"].isin(sick)])
+        inst = dataclasses.replace(base, ds=sample_ds, officers=keep)
+        limit = setup.time_limit_s if setup.time_limit_s is not None else wall_guard(setup.budget)
+        res = solve_period(sample_ds, mondays, instance=inst, hint=setup.hints.get(team), workers=setup.workers,
+                           seed=setup.seed, deterministic_time=setup.budget, time_limit_s=limit, explain=False)
         # Stopped by the wall-clock guard instead of the deterministic budget: this sample may not reproduce.
-        wall_stop |= solver.wall_time >= solver.parameters.max_time_in_seconds * 0.99
-        status = {"OPTIMAL": "optimal", "FEASIBLE": "feasible", "INFEASIBLE": "infeasible"}.get(name, "no_solution")
+        wall_stop |= res.runtime_s >= limit * 0.99
+        status = res.status if res.status in ("optimal", "feasible", "infeasible") else "no_solution"
         statuses.append(status)
-        if status in ("optimal", "feasible"):
-            obj, bound = solver.objective_value, solver.best_objective_bound
-            gaps.append(0.0 if status == "optimal" else abs(obj - bound) / max(abs(obj), 1e-9))
-            roster = extract_roster(inst, built, solver)
-            rosters.append(roster)
-            figures.append(officer_figures(inst, roster))
-            unmet.append(unmet_demand(inst, built, solver))
+        if res.has_roster:
+            gaps.append(res.gap or 0.0)
+            rosters.append(res.roster)
+            figures.append(res.officers)
+            unmet.append(res.unmet)
     order = ["no_solution", "infeasible", "no_officers", "feasible", "optimal"]
     status = min(statuses, key=order.index)
     ok = len(rosters) == len([s for s in statuses if s != "no_officers"]) and rosters
@@ -290,8 +249,9 @@ def wall_guard(budget: float) -> float:
 def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: int = 1, processes: int = 2,
               scheduler: str | None = None, budget: float = DEFAULT_SAMPLE_BUDGET, workers: int = 1,
               time_limit_s: float | None = None, base_budget: float | None = None,
-              on_progress: Progress | None = None) -> Sweep:
-    """Monte Carlo over sickness on Dask: each officer is sick the whole week with probability ``rate``.
+              on_progress: Progress | None = None, weeks: int = 1) -> Sweep:
+    """Monte Carlo over sickness on Dask: each officer is sick the whole period (``weeks`` ISO weeks from
+    ``monday``) with probability ``rate``.
 
     Parameters
     ----------
@@ -313,8 +273,10 @@ def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: 
     """
     from distributed import Client, LocalCluster, as_completed
 
-    hints = base_hints(ds, monday, det_time=base_budget or max(10.0, 5 * budget), seed=0)
-    setup = SweepSetup(ds, monday, rate, seed, budget, hints, workers=workers, time_limit_s=time_limit_s)
+    mondays = [monday + dt.timedelta(weeks=k) for k in range(weeks)]
+    hints = base_hints(ds, mondays, det_time=base_budget or max(10.0, 5 * budget * weeks), seed=0)
+    setup = SweepSetup(ds, monday, rate, seed, budget * weeks, hints, workers=workers, time_limit_s=time_limit_s,
+                       weeks=weeks)
     cluster = client = None
     rows = []
     try:
@@ -347,7 +309,7 @@ def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: 
         if cluster is not None:
             cluster.close()
     table = pd.DataFrame(rows).sort_values("sample").reset_index(drop=True)
-    params = {"week": monday.isoformat(), "rate": rate, "samples": samples, "seed": seed, "budget": budget,
+    params = {"week": monday.isoformat(), "weeks": weeks, "rate": rate, "samples": samples, "seed": seed, "budget": budget,
               "time_limit_s": time_limit_s if time_limit_s is not None else wall_guard(budget), "workers": workers,
               "processes": processes if not scheduler else None, "scheduler": scheduler,
               "p_norm_kept": norm_probability(table)}

@@ -313,7 +313,7 @@ def _day(text: str, path: Path | None, key: str) -> tuple[dt.date | None, int]:
 # --------------------------------------------------------------------------------------------------- applying
 
 
-def apply_scenario(ds: Dataset, sc: Scenario, monday: dt.date) -> Dataset:
+def apply_scenario(ds: Dataset, sc: Scenario, monday: dt.date, weeks: int = 1) -> Dataset:
     """The base dataset with the scenario's changes, in a fixed order: wijken first, then officers, then demand.
 
     Order: merge_wijken, split_wijk, remove_officers, add_officer, move_officer, contract_hours, absent, norm,
@@ -379,7 +379,7 @@ def apply_scenario(ds: Dataset, sc: Scenario, monday: dt.date) -> Dataset:
             k = round(sc.absent["share"] * len(rest))
             rng = np.random.default_rng(sc.absent["seed"])
             absent += [rest[i] for i in sorted(rng.choice(len(rest), size=k, replace=False))]
-        ds = absent_whole_week(ds, absent, monday)
+        ds = absent_whole_week(ds, absent, monday, weeks)
     if sc.norm:
         ds = dataclasses.replace(ds, config=dataclasses.replace(ds.config, norm=dataclasses.replace(
             ds.config.norm, **sc.norm)))
@@ -403,13 +403,13 @@ def apply_scenario(ds: Dataset, sc: Scenario, monday: dt.date) -> Dataset:
     return ds
 
 
-def absent_whole_week(ds: Dataset, officer_ids: list[str], monday: dt.date) -> Dataset:
+def absent_whole_week(ds: Dataset, officer_ids: list[str], monday: dt.date, weeks: int = 1) -> Dataset:
     """The officers are absent (sick) Monday 00:00 to the next Monday 00:00; their other absences that week go."""
     if not officer_ids:
         return ds
     tz = ds.config.tz
     start = local(monday, dt.time(0), tz)
-    end = local(monday + dt.timedelta(days=7), dt.time(0), tz)
+    end = local(monday + dt.timedelta(days=7 * weeks), dt.time(0), tz)
     ab = ds.absences
     keep = ~(ab["officer_id"].isin(officer_ids) & (ab["start"] < end) & (ab["end"] > start)) if len(ab) else None
     rows = pd.DataFrame([{"officer_id": oid, "start": start, "end": end, "reason": ABSENT_REASON,
