@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-
 import tomllib
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ConfigDict, Field, Strict, StrictBool, StrictInt, StrictStr, TypeAdapter, ValidationError
-from pydantic import field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 
 from planner.errors import ConfigError
@@ -66,14 +75,16 @@ class ShiftFamily:
     ``start`` and ``end`` (an end at or before the start is the next day; its length follows DST)."""
 
     code: StrictStr = Field(min_length=1, max_length=16, description="the code shown in the roster and calendars")
-    name: StrictStr = Field("", description="the family's name")
     start: StrictStr = Field(description="earliest start, local clock time HH:MM")
-    end: StrictStr | None = Field(None, description="a fixed shift type's end (HH:MM); not with the keys below")
-    latest_start: StrictStr | None = Field(None, description="latest start (HH:MM); after midnight wraps to the next day")
-    min_hours: SFloat | None = Field(None, gt=0, le=24, description="shortest shift of the family, hours")
-    max_hours: SFloat | None = Field(None, gt=0, le=24, description="longest shift of the family, hours")
-    step_min: StrictInt = Field(60, ge=15, le=240, description="grid of starts and lengths in minutes")
-    part: Literal["dag", "avond", "nacht", ""] = Field("", description="day-part, for colours and reading")
+    name: StrictStr = Field(default="", description="the family's name")
+    end: StrictStr | None = Field(default=None, description="a fixed shift type's end (HH:MM); not with the keys below")
+    latest_start: StrictStr | None = Field(
+        default=None, description="latest start (HH:MM); after midnight wraps to the next day"
+    )
+    min_hours: SFloat | None = Field(default=None, gt=0, le=24, description="shortest shift of the family, hours")
+    max_hours: SFloat | None = Field(default=None, gt=0, le=24, description="longest shift of the family, hours")
+    step_min: StrictInt = Field(default=60, ge=15, le=240, description="grid of starts and lengths in minutes")
+    part: Literal["dag", "avond", "nacht", ""] = Field(default="", description="day-part, for colours and reading")
 
     @field_validator("start", "end", "latest_start")
     @classmethod
@@ -86,8 +97,10 @@ class ShiftFamily:
     def _shape(self) -> ShiftFamily:
         if self.end is not None:
             if self.latest_start is not None or self.min_hours is not None or self.max_hours is not None:
-                raise ValueError("give either start and end (a fixed type) or start, latest_start, min_hours and "
-                                 "max_hours (a family), not both")
+                raise ValueError(
+                    "give either start and end (a fixed type) or start, latest_start, min_hours and "
+                    "max_hours (a family), not both"
+                )
             if parse_hhmm(self.start) == parse_hhmm(self.end):
                 raise ValueError("start equals end: a shift of 0 or 24 hours is impossible")
             return self
@@ -163,8 +176,10 @@ class Activity:
 
 @dataclass(frozen=True, config=_STRICT)
 class Team:
-    name: StrictStr = Field("Basisteam", description="the basisteam, shown on rosters and reports")
-    timezone: StrictStr = Field("Europe/Amsterdam", description="rosters are in local time; DST is handled exactly")
+    name: StrictStr = Field(default="Basisteam", description="the basisteam, shown on rosters and reports")
+    timezone: StrictStr = Field(
+        default="Europe/Amsterdam", description="rosters are in local time; DST is handled exactly"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -180,9 +195,13 @@ class Team:
 class Files:
     """Where the wijken come from, when not found by name; the CRS of a file that has none."""
 
-    wijken: StrictStr | None = Field(None, description="the wijken file inside this folder (GeoPackage, GeoJSON, ...)")
-    wijken_layer: StrictStr | None = Field(None, description="the layer of a GeoPackage that holds the wijken")
-    wijken_crs: StrictStr | None = Field(None, description="only for a file that states no CRS (CBS files are RD New)")
+    wijken: StrictStr | None = Field(
+        default=None, description="the wijken file inside this folder (GeoPackage, GeoJSON, ...)"
+    )
+    wijken_layer: StrictStr | None = Field(default=None, description="the layer of a GeoPackage that holds the wijken")
+    wijken_crs: StrictStr | None = Field(
+        default=None, description="only for a file that states no CRS (CBS files are RD New)"
+    )
 
 
 def reason_key(reason: str) -> str:
@@ -197,14 +216,28 @@ class Absences:
     """Which absence reasons make hours unavailable, and which are work away from the wijk (and as what)."""
 
     unavailable: tuple[StrictStr, ...] = (
-        "leave", "verlof", "vakantie", "sick", "ziek", "ziekte", "bijzonder verlof", "compensatie",
-        "ouderschapsverlof", "feestdag",
+        "leave",
+        "verlof",
+        "vakantie",
+        "sick",
+        "ziek",
+        "ziekte",
+        "bijzonder verlof",
+        "compensatie",
+        "ouderschapsverlof",
+        "feestdag",
     )
     sickness: tuple[StrictStr, ...] = ("sick", "ziek", "ziekte")
     work: dict[StrictStr, StrictStr] = Field(
         default_factory=lambda: {
-            "training": "training", "opleiding": "training", "cursus": "training", "ibt": "training",
-            "court": "office", "rechtbank": "office", "office": "office", "overleg": "office",
+            "training": "training",
+            "opleiding": "training",
+            "cursus": "training",
+            "ibt": "training",
+            "court": "office",
+            "rechtbank": "office",
+            "office": "office",
+            "overleg": "office",
         }
     )
 
@@ -239,31 +272,38 @@ class Absences:
 class Rules:
     """Arbeidstijdenwet limits (defaults from the law for employees 18+; every one configurable)."""
 
-    max_shift_hours: Hours = Field(12, description="Arbeidstijdenwet: a shift lasts at most 12 h")
-    max_week_hours: Hours = Field(60, description="at most 60 h in one ISO week")
-    max_avg_week_hours_4w: Hours = Field(55, description="on average at most 55 h a week over 4 weeks")
-    max_avg_week_hours_16w: Hours = Field(48, description="on average at most 48 h a week over 16 weeks")
-    daily_rest_hours: Hours = Field(11, description="at least 11 h unbroken rest between two shifts ...")
-    daily_rest_reduced_hours: Hours = Field(8, description="... which may be cut to 8 h ...")
-    daily_rest_reductions_per_7d: Count = Field(1, description="... this many times in 7 x 24 h")
-    weekly_rest_hours: Hours = Field(36, description="at least 36 h unbroken rest in 7 x 24 h (0 = off)")
-    max_night_shift_hours: Hours = Field(10, description="a night shift lasts at most 10 h")
+    max_shift_hours: Hours = Field(default=12, description="Arbeidstijdenwet: a shift lasts at most 12 h")
+    max_week_hours: Hours = Field(default=60, description="at most 60 h in one ISO week")
+    max_avg_week_hours_4w: Hours = Field(default=55, description="on average at most 55 h a week over 4 weeks")
+    max_avg_week_hours_16w: Hours = Field(default=48, description="on average at most 48 h a week over 16 weeks")
+    daily_rest_hours: Hours = Field(default=11, description="at least 11 h unbroken rest between two shifts ...")
+    daily_rest_reduced_hours: Hours = Field(default=8, description="... which may be cut to 8 h ...")
+    daily_rest_reductions_per_7d: Count = Field(default=1, description="... this many times in 7 x 24 h")
+    weekly_rest_hours: Hours = Field(default=36, description="at least 36 h unbroken rest in 7 x 24 h (0 = off)")
+    max_night_shift_hours: Hours = Field(default=10, description="a night shift lasts at most 10 h")
     night_min_minutes_00_06: StrictInt = Field(
-        60, ge=0, le=360, description="a night shift has more than this many minutes between 00:00 and 06:00"
+        default=60, ge=0, le=360, description="a night shift has more than this many minutes between 00:00 and 06:00"
     )
-    late_night_end: StrictStr = Field("02:00", description="a night shift ending after this needs the longer rest below")
-    rest_after_late_night_hours: Hours = Field(14, description="rest after a night shift ending after late_night_end")
-    rest_after_late_night_reduced_hours: Hours = Field(8, description="... which may be cut to 8 h ...")
-    rest_after_late_night_reductions_per_week: Count = Field(1, description="... this many times an ISO week")
-    rest_after_night_series_hours: Hours = Field(46, description="rest after a series of night shifts ...")
-    night_series_length: StrictInt = Field(3, ge=1, le=1000, description="... of at least this many nights in a row")
+    late_night_end: StrictStr = Field(
+        default="02:00", description="a night shift ending after this needs the longer rest below"
+    )
+    rest_after_late_night_hours: Hours = Field(
+        default=14, description="rest after a night shift ending after late_night_end"
+    )
+    rest_after_late_night_reduced_hours: Hours = Field(default=8, description="... which may be cut to 8 h ...")
+    rest_after_late_night_reductions_per_week: Count = Field(default=1, description="... this many times an ISO week")
+    rest_after_night_series_hours: Hours = Field(default=46, description="rest after a series of night shifts ...")
+    night_series_length: StrictInt = Field(
+        default=3, ge=1, le=1000, description="... of at least this many nights in a row"
+    )
     max_consecutive_shifts_with_night: StrictInt = Field(
-        7, ge=1, le=1000, description="at most 7 shifts on consecutive days when one of them is a night shift"
+        default=7, ge=1, le=1000, description="at most 7 shifts on consecutive days when one of them is a night shift"
     )
-    max_nights_16w: Count = Field(36, description="at most 36 night shifts in 16 weeks")
+    max_nights_16w: Count = Field(default=36, description="at most 36 night shifts in 16 weeks")
     period_reading: Literal["sliding", "fixed"] = Field(
-        "sliding",
-        description="'every period of 7 x 24 h': sliding (from any moment) or fixed (from Monday 00:00 of each ISO week)",
+        default="sliding",
+        description="'every period of 7 x 24 h': sliding (from any moment) or fixed (from Monday 00:00 of each ISO "
+        "week)",
     )
 
     @field_validator("late_night_end")
@@ -277,12 +317,15 @@ class Rules:
 class Norm:
     """The 80 % norm: share, reading ("in" or "in_of_voor"), rolling window in weeks."""
 
-    share: SFloat = Field(0.80, gt=0, le=1, description="at least this share of the available hours ...")
+    share: SFloat = Field(default=0.80, gt=0, le=1, description="at least this share of the available hours ...")
     reading: Literal["in", "in_of_voor"] = Field(
-        "in", description="... counts 'in' (own wijk only) or 'in_of_voor' (also voor_wijk work)"
+        default="in", description="... counts 'in' (own wijk only) or 'in_of_voor' (also voor_wijk work)"
     )
     window_weeks: StrictInt = Field(
-        4, ge=1, le=52, description="a week below the share is allowed when this many weeks ending with it keep it"
+        default=4,
+        ge=1,
+        le=52,
+        description="a week below the share is allowed when this many weeks ending with it keep it",
     )
 
     @property
@@ -294,10 +337,13 @@ class Norm:
 class HoursSettings:
     """The hours balance: plus- and minus-hours against the available hours, carried over the weeks."""
 
-    balance_max_plus_hours: Hours = Field(8, description="the balance may reach at most this many plus-hours ...")
-    balance_max_minus_hours: Hours = Field(8, description="... and at most this many minus-hours")
+    balance_max_plus_hours: Hours = Field(
+        default=8, description="the balance may reach at most this many plus-hours ..."
+    )
+    balance_max_minus_hours: Hours = Field(default=8, description="... and at most this many minus-hours")
     even_hours: Hours = Field(
-        4, description="a balance within this many hours costs least; beyond it each hour costs more (spreads hours)"
+        default=4,
+        description="a balance within this many hours costs least; beyond it each hour costs more (spreads hours)",
     )
 
 
@@ -305,25 +351,27 @@ class HoursSettings:
 class TeamDemandSettings:
     """How team demand (noodhulp, events) is staffed: in whole pieces, by a limited number of officers."""
 
-    min_block_hours: Hours = Field(2, description="an officer takes a team demand window for at least this long")
-    max_extra_officers: Count = Field(1, description="at most this many officers more than the window asks")
+    min_block_hours: Hours = Field(
+        default=2, description="an officer takes a team demand window for at least this long"
+    )
+    max_extra_officers: Count = Field(default=1, description="at most this many officers more than the window asks")
 
 
 @dataclass(frozen=True, config=_STRICT)
 class Travel:
     """Travel between the own wijk and a team demand elsewhere, from the wijken's centroids."""
 
-    speed_kmh: SFloat = Field(30, ge=0, le=200, description="travel speed; 0 switches travel time off")
-    round_min: StrictInt = Field(5, ge=1, le=60, description="travel time is rounded up to this many minutes")
+    speed_kmh: SFloat = Field(default=30, ge=0, le=200, description="travel speed; 0 switches travel time off")
+    round_min: StrictInt = Field(default=5, ge=1, le=60, description="travel time is rounded up to this many minutes")
 
 
 @dataclass(frozen=True, config=_STRICT)
 class Weights:
     """Weights within the fairness level of the ordered objective (the levels themselves are strict)."""
 
-    nights: StrictInt = Field(1, ge=0, le=100, description="per night shift of the busiest officer")
-    evenings: StrictInt = Field(1, ge=0, le=100, description="per evening shift of the busiest officer")
-    weekends: StrictInt = Field(1, ge=0, le=100, description="per weekend shift of the busiest officer")
+    nights: StrictInt = Field(default=1, ge=0, le=100, description="per night shift of the busiest officer")
+    evenings: StrictInt = Field(default=1, ge=0, le=100, description="per evening shift of the busiest officer")
+    weekends: StrictInt = Field(default=1, ge=0, le=100, description="per weekend shift of the busiest officer")
 
 
 @dataclass(frozen=True, config=_STRICT)
@@ -331,14 +379,12 @@ class SolverSettings:
     """CP-SAT parameters: time limit, workers (0 = auto), seed, time resolution in minutes."""
 
     time_limit_s: SFloat = Field(
-        30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="CP-SAT time limit in seconds"
+        default=30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="CP-SAT time limit in seconds"
     )
-    workers: StrictInt = Field(
-        0, ge=0, le=MAX_WORKERS, description="search threads; 0 = auto (1 for up to 30 officers, else all cores)"
-    )
-    seed: StrictInt = Field(0, ge=0, le=MAX_SEED, description="random seed (same seed and inputs: same roster)")
-    resolution_min: Literal[15, 30, 60] = Field(60, description="time resolution of activities in minutes")
-    symmetry: StrictBool = Field(True, description="order officers that are interchangeable in every input")
+    workers: StrictInt = Field(default=0, ge=0, le=MAX_WORKERS, description="search threads; 0 = auto (every core)")
+    seed: StrictInt = Field(default=0, ge=0, le=MAX_SEED, description="random seed (same seed and inputs: same roster)")
+    resolution_min: Literal[15, 30, 60] = Field(default=60, description="time resolution of activities in minutes")
+    symmetry: StrictBool = Field(default=True, description="order officers that are interchangeable in every input")
 
 
 @dataclass(frozen=True, config=_STRICT)
@@ -346,10 +392,13 @@ class Period:
     """Period rosters (--weeks): what is published for the days after the first ones."""
 
     notice: Literal["full", "rest_days"] = Field(
-        "full", description="'full': times for the whole period; 'rest_days': work and rest days for the period, "
-        "times for the first days only"
+        default="full",
+        description="'full': times for the whole period; 'rest_days': work and rest days for the period, "
+        "times for the first days only",
     )
-    times_days: StrictInt = Field(7, ge=1, le=42, description="with notice = 'rest_days': days that get their times")
+    times_days: StrictInt = Field(
+        default=7, ge=1, le=42, description="with notice = 'rest_days': days that get their times"
+    )
 
 
 #: How a public holiday counts (``[holidays] mode``).
@@ -364,10 +413,10 @@ class HolidaySettings:
     space). ``mode`` "day_off": a weekday holiday is a day off for every officer (counted as leave, contract / 5);
     "working_day": an ordinary working day whose hours earn compensation (summary.json lists them)."""
 
-    mode: Literal["day_off", "working_day"] = Field("day_off", description="how a public holiday counts")
-    country: StrictStr = Field("NL", description="ISO 3166 country of the holidays package, or \"\" for none")
-    extra: tuple[StrictStr, ...] = Field((), description="more holidays: YYYY-MM-DD, or MM-DD every year")
-    exclude: tuple[StrictStr, ...] = Field((), description="holidays that are not: YYYY-MM-DD or MM-DD")
+    mode: Literal["day_off", "working_day"] = Field(default="day_off", description="how a public holiday counts")
+    country: StrictStr = Field(default="NL", description='ISO 3166 country of the holidays package, or "" for none')
+    extra: tuple[StrictStr, ...] = Field(default=(), description="more holidays: YYYY-MM-DD, or MM-DD every year")
+    exclude: tuple[StrictStr, ...] = Field(default=(), description="holidays that are not: YYYY-MM-DD or MM-DD")
 
     @field_validator("country")
     @classmethod
@@ -395,8 +444,10 @@ class HolidaySettings:
                 else:
                     parse_date(day)
             except ValueError:
-                raise ValueError(f"'{v}' is not a date; expected YYYY-MM-DD (one date) or MM-DD (every year), "
-                                 "optionally followed by a name") from None
+                raise ValueError(
+                    f"'{v}' is not a date; expected YYYY-MM-DD (one date) or MM-DD (every year), "
+                    "optionally followed by a name"
+                ) from None
         return tuple(v.strip() for v in value)
 
 
@@ -407,12 +458,27 @@ MAX_GROUP_SIZE = 1000
 class Privacy:
     """Municipal outputs: a figure about fewer than ``min_group_size`` wijkagenten is combined or withheld."""
 
-    min_group_size: StrictInt = Field(3, ge=1, le=MAX_GROUP_SIZE, description="smallest group a figure may show")
+    min_group_size: StrictInt = Field(
+        default=3, ge=1, le=MAX_GROUP_SIZE, description="smallest group a figure may show"
+    )
 
 
 _TOP_KEYS = (
-    "team", "files", "shifts", "activities", "absences", "rules", "norm", "hours", "team_demand", "travel",
-    "weights", "solver", "period", "holidays", "privacy",
+    "team",
+    "files",
+    "shifts",
+    "activities",
+    "absences",
+    "rules",
+    "norm",
+    "hours",
+    "team_demand",
+    "travel",
+    "weights",
+    "solver",
+    "period",
+    "holidays",
+    "privacy",
 )
 
 
@@ -526,7 +592,8 @@ def _config_error(exc: ValidationError, path: Path | str | None, key: str) -> Co
     kind, msg = err["type"], err["msg"]
     value = err.get("input")
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
-        fields = sorted(f.name for f in dataclasses.fields(_table_class(key))) if _table_class(key) else []
+        table = _table_class(key)
+        fields = sorted(f.name for f in dataclasses.fields(table)) if table is not None else []
         msg = "unknown key" + (f"; expected one of {', '.join(fields)}" if fields else "")
     elif kind == "missing":
         msg = "is required"
@@ -540,16 +607,31 @@ def _config_error(exc: ValidationError, path: Path | str | None, key: str) -> Co
 
 
 _TYPE_WORDS = {
-    "float_type": "a number", "int_type": "a whole number", "bool_type": "true or false", "string_type": "text",
-    "tuple_type": "a list", "dict_type": "a table", "list_type": "a list",
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "tuple_type": "a list",
+    "dict_type": "a table",
+    "list_type": "a list",
 }
 
 
 def _table_class(key: str) -> type | None:
     return {
-        "team": Team, "files": Files, "absences": Absences, "rules": Rules, "norm": Norm, "hours": HoursSettings,
-        "team_demand": TeamDemandSettings, "travel": Travel, "weights": Weights, "solver": SolverSettings,
-        "period": Period, "holidays": HolidaySettings, "privacy": Privacy,
+        "team": Team,
+        "files": Files,
+        "absences": Absences,
+        "rules": Rules,
+        "norm": Norm,
+        "hours": HoursSettings,
+        "team_demand": TeamDemandSettings,
+        "travel": Travel,
+        "weights": Weights,
+        "solver": SolverSettings,
+        "period": Period,
+        "holidays": HolidaySettings,
+        "privacy": Privacy,
     }.get(key.split(".")[0] if key else "")
 
 
@@ -568,15 +650,23 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
     for reason, act in absences.work.items():
         if act not in activities:
             raise ConfigError(
-                path, f"unknown activity '{act}'; expected one of {', '.join(activities)}",
+                path,
+                f"unknown activity '{act}'; expected one of {', '.join(activities)}",
                 column=f"absences.work.{reason}",
             )
     tables = {
         name: _validate(cls, raw.get(name, {}), path, name)
         for name, cls in (
-            ("rules", Rules), ("norm", Norm), ("hours", HoursSettings), ("team_demand", TeamDemandSettings),
-            ("travel", Travel), ("weights", Weights), ("solver", SolverSettings), ("period", Period),
-            ("holidays", HolidaySettings), ("privacy", Privacy),
+            ("rules", Rules),
+            ("norm", Norm),
+            ("hours", HoursSettings),
+            ("team_demand", TeamDemandSettings),
+            ("travel", Travel),
+            ("weights", Weights),
+            ("solver", SolverSettings),
+            ("period", Period),
+            ("holidays", HolidaySettings),
+            ("privacy", Privacy),
         )
     }
     rules: Rules = tables["rules"]
@@ -589,8 +679,14 @@ def config_from_dict(raw: dict[str, Any], path: Path | str | None = None) -> Con
                 column="shifts",
             )
     return Config(
-        team_name=team.name, timezone=team.timezone, shifts=shifts, activities=activities, absences=absences,
-        files=files, source=str(path) if path else None, **tables,
+        team_name=team.name,
+        timezone=team.timezone,
+        shifts=shifts,
+        activities=activities,
+        absences=absences,
+        files=files,
+        source=str(path) if path else None,
+        **tables,
     )
 
 
@@ -628,5 +724,3 @@ def setting_descriptions(cls: type) -> dict[str, str]:
         if desc:
             out[f.name] = desc
     return out
-
-

@@ -20,7 +20,7 @@ import pandas as pd
 
 from planner import atomic
 from planner.roster_io import roster_to_csv_text
-from planner.timeutil import week_label, minutes_between
+from planner.timeutil import minutes_between, week_label
 from planner.workbook import week_share, xlsx_bytes
 
 SUMMARY = "summary.json"
@@ -346,7 +346,7 @@ def wijk_names_of(ds: Any) -> dict[str, str]:
 
 
 def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.DataFrame, *,
-                  ds: Any = None) -> list[Path]:
+                  ds: Any = None, extra: dict[str, bytes] | None = None) -> list[Path]:
     """Write a plan's outputs as one set (``atomic.commit_set``): roster.csv, roster.xlsx, summary.json and ics/
     appear together or not at all, and calendars of officers not in this roster are removed with the old set.
     A plan without a roster writes summary.json only (its status and explanation); the roster files stay.
@@ -368,4 +368,5 @@ def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.Da
         for name, payload in ics_files(plan, fixed_time, wijk_names_of(ds), tz).items():
             data[f"{ICS_DIR}/{name}"] = payload
     data[SUMMARY] = (json.dumps(summary_dict(plan), indent=2, ensure_ascii=False, default=str) + "\n").encode()
+    data.update(extra or {})
     return atomic.commit_set(out_dir, data, replace_dirs=[(ICS_DIR, ".ics")] if plan.has_roster else [])

@@ -25,8 +25,8 @@ from planner.holidays import holiday_summary
 from planner.interrupts import Interrupted, StopState, ignore_stop_signals_in_worker, stop_signals_raise
 from planner.roster_io import empty_roster, read_roster
 from planner.solver import Result
-from planner.solver.solve import period_label, solve_period
 from planner.solver.extract import Penalty
+from planner.solver.solve import period_label, solve_period
 from planner.timeutil import week_label
 
 HISTORY_DIR = "history"
@@ -158,6 +158,33 @@ def history_files(out_dir: Path | None, extra: list[Path]) -> list[Path]:
             atomic.settle_for_reading(out_dir)
             found += sorted(p for p in hdir.glob("*.csv") if not p.name.startswith(".") and p.is_file())
     return found + list(extra)
+
+
+def folder_history(folder: Path, extra: list[Path]) -> list[Path]:
+    """History a roster's folder holds (``history/*.csv``, as planner roster archives it) and each ``--history``:
+    a file, or a folder whose ``*.csv`` files are read in name order."""
+    found = history_files(folder if (folder / HISTORY_DIR).is_dir() else None, [])
+    for p in extra:
+        if p.is_dir():
+            found += sorted(q for q in p.glob("*.csv") if not q.name.startswith(".") and q.is_file())
+        else:
+            found.append(p)
+    return found
+
+
+def with_added_absences(ds: Dataset, folder: Path) -> Dataset:
+    """The data with the absences a re-plan added in ``folder`` (``added_absences.csv``: the sick calls it
+    planned around), so checks and reports of that roster know them."""
+    import dataclasses
+
+    from planner.replan import ADDED_ABSENCES, read_added_absences
+
+    path = folder / ADDED_ABSENCES
+    if not path.is_file():
+        return ds
+    added = read_added_absences(path, ds)
+    absences = pd.concat([ds.absences, added], ignore_index=True) if len(ds.absences) else added
+    return dataclasses.replace(ds, absences=absences)
 
 
 def _weeks_of(out_dir: Path) -> list[dt.date]:

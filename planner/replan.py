@@ -95,6 +95,22 @@ def sickness(
     return pd.DataFrame(rows, columns=["officer_id", "start", "end", "reason", "kind", "activity", "hours", "_row"])
 
 
+def added_absences_csv(added: pd.DataFrame) -> str:
+    """absences.csv text of a re-plan's added absences (ISO 8601 with offsets, explicit hours)."""
+    lines = ["officer_id,start,end,reason,hours"]
+    for r in added.to_dict("records"):
+        lines.append(f"{r['officer_id']},{r['start'].isoformat(timespec='minutes')},"
+                     f"{r['end'].isoformat(timespec='minutes')},{r['reason']},{r['hours']:.4f}")
+    return "\n".join(lines) + "\n"
+
+
+def read_added_absences(path: Any, ds: Dataset) -> pd.DataFrame:
+    """A re-plan's added_absences.csv, read and validated as absences.csv is."""
+    from planner.dataset import _absences
+
+    return _absences(path, ds.config, set(ds.officers["officer_id"]))
+
+
 def with_changes(
     ds: Dataset, added: pd.DataFrame, extra_team_demand: pd.DataFrame | None
 ) -> Dataset:

@@ -86,7 +86,7 @@ def _fix(inst, built, roster: pd.DataFrame) -> bool:  # type: ignore[no-untyped-
     e0 = epoch_min(inst.epoch)
     blocks = read_blocks(roster, inst.cfg.tz, history=False)
     for b in blocks:
-        assert b.activity in {"wijk", "travel", *TEAM_ACTIVITIES} or b.task, f"the model cannot hold a {b.activity} block"
+        assert b.activity in {"wijk", "travel", *TEAM_ACTIVITIES} or b.task, f"the model cannot hold {b.activity}"
     by_officer: dict[str, dict[dt.date, tuple[int, int]]] = {}
     for oid in {b.officer_id for b in blocks}:
         mine = sorted((b for b in blocks if b.officer_id == oid), key=lambda b: (b.start, b.end))
@@ -99,7 +99,7 @@ def _fix(inst, built, roster: pd.DataFrame) -> bool:  # type: ignore[no-untyped-
         oid = ov.facts.officer_id
         mine = by_officer.get(oid, {})
         dates_with_entry = {e.date for e in ov.plan_entries() if e.choices}
-        for day, span in mine.items():
+        for day in mine:
             if day not in dates_with_entry and day in inst.days:
                 return False
         for e in ov.plan_entries():

@@ -16,6 +16,7 @@ from planner.solver.objective import LEVEL_SCALE, LEVELS
 from tests._checker_helpers import blocks, make_dataset, officer, roster_of
 from tests._solver_helpers import MONDAY, solve_checked
 
+
 def _level_optimum(ds, result, level: str) -> int:  # type: ignore[no-untyped-def]
     """The least value of ``level`` with every level above it kept at the result's values (model units)."""
     inst = build_instance(ds, result.mondays)
@@ -40,7 +41,8 @@ def test_every_level_is_optimal_given_the_levels_above(tmp_path):
     pres = "wijk_code,day,start,end,officers,priority\nWK099901,ma,18:00,22:00,1,hoog\nWK099901,vr,18:00,22:00,2,laag\n"
     ds = make_dataset(
         tmp_path,
-        officers=[officer("W-01", contract_hours=32), officer("W-02", contract_hours=24), officer("W-03", wijk="WK099902")],
+        officers=[officer("W-01", contract_hours=32), officer("W-02", contract_hours=24),
+                  officer("W-03", wijk="WK099902")],
         files={"team_demand.csv": team, "demand.csv": pres, "wishes.csv": "officer_id,date\nW-01,2027-01-22\n"},
     )
     result = solve_checked(ds)

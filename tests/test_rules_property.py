@@ -91,8 +91,9 @@ def random_instance(rng: np.random.Generator, tmp_path):  # type: ignore[no-unty
     team = ["kind,name,day,start,end,officers,wijk_code"]
     for k in range(int(rng.integers(0, 4))):
         h = int(rng.integers(8, 20))
+        place = rng.choice(["", WIJK_A, WIJK_B])
         team.append(f"{rng.choice(['noodhulp', 'event'])},Team{k},{days[int(rng.integers(7))]},{h:02d}:00,"
-                    f"{h + int(rng.integers(2, 5)):02d}:00,{int(rng.integers(1, 3))},{rng.choice(['', WIJK_A, WIJK_B])}")
+                    f"{h + int(rng.integers(2, 5)):02d}:00,{int(rng.integers(1, 3))},{place}")
     pres = ["wijk_code,day,start,end,officers,priority"]
     for _ in range(int(rng.integers(0, 5))):
         h = int(rng.integers(8, 20))

@@ -23,8 +23,9 @@ def check(
         [],
         "--history",
         metavar="PATH",
-        help="Earlier weeks (roster format) for rules across the "
-        "week boundary and rolling windows; repeatable, a later file wins.",
+        help="Earlier weeks (roster format, a file or a folder of them) for rules across the week boundary and "
+        "rolling windows; repeatable, a later file wins. The roster's own folder's history/ is read too, as "
+        "planner roster reads it.",
     ),
     week: list[str] = typer.Option(
         [],
@@ -35,7 +36,7 @@ def check(
     ),
     json_out: Path = typer.Option(None, "--json", metavar="PATH", help="Also write the breaches as JSON to this file."),
 ) -> None:
-    """Check a roster against the Arbeidstijdenwet, contract hours and the 80 % norm; exit 1 on a breach."""
+    """Check a roster against the Arbeidstijdenwet, the 80 % norm and the planning rules; exit 1 on a breach."""
     import datetime as dt
     import json
     from dataclasses import asdict
@@ -45,6 +46,7 @@ def check(
     from planner.cli.roster import week_option
     from planner.dataset import load_dataset
     from planner.errors import InputError
+    from planner.plan import folder_history, with_added_absences
     from planner.roster_io import read_roster
     from planner.timeutil import week_label
 
@@ -55,20 +57,24 @@ def check(
         df = read_roster(roster, ds.config.tz, acts)
         if df.empty and not mondays:
             raise InputError(roster, "has no rows; nothing to check (or name the week with --week)")
-        hist = combine_history(read_roster(h, ds.config.tz, acts) for h in history)
         weeks = sorted(set(mondays)) if mondays else checked_weeks(df)
+        files = folder_history(roster.parent, history)
+        hist = combine_history(read_roster(h, ds.config.tz, acts) for h in files)
+        if hist is not None and weeks:  # the weeks before the checked ones, as planner roster reads history
+            hist = hist[[d < min(weeks) for d in hist["date"]]].reset_index(drop=True)
         if weeks:  # public holidays of the checked weeks and of the history before them
             ds = ds.with_holidays(min(weeks) - dt.timedelta(weeks=16), max(weeks) + dt.timedelta(days=7))
+        ds = with_added_absences(ds, roster.parent)
         breaches = check_roster(ds, df, hist, weeks)
         if json_out is not None:
             doc = {
                 "roster": str(roster),
                 "data": str(data_dir),
-                "history": [str(h) for h in history],
+                "history": [str(h) for h in files],
                 "weeks": [week_label(w) for w in weeks],
                 "officers": len(ds.officers),
                 "rules": list(RULES),
-                "breaches": [asdict(b) for b in breaches],
+                "breaches": [asdict(b) | {"week": week_label(b.week) if b.week else None} for b in breaches],
             }
             atomic.write_text(json_out, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     if not breaches:

@@ -47,14 +47,12 @@ def whatif(
 ) -> None:
     """Solve the base week and every scenario; print and save the KPIs side by side with differences."""
     from planner.cli._options import out_folder
-    from planner.cli.roster import solver_options
+    from planner.cli.roster import solver_options, weeks_option
     from planner.dataset import load_dataset
     from planner.whatif.kpi import KPI_COLUMNS, better, fmt, fmt_diff
     from planner.whatif.report import write_whatif
     from planner.whatif.run import kpi_table, run_scenarios
     from planner.whatif.scenario import load_scenario
-
-    from planner.cli.roster import weeks_option
 
     with user_errors():
         monday = _week(week)
@@ -126,15 +124,13 @@ def sweep(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from planner.cli._options import out_folder
-    from planner.cli.roster import solver_options
+    from planner.cli.roster import solver_options, weeks_option
     from planner.dataset import load_dataset
     from planner.errors import InputError
     from planner.interrupts import Interrupted, stop_signals_raise
     from planner.whatif.kpi import fmt, wijk_risk
     from planner.whatif.report import sweep_headline, write_sweep
     from planner.whatif.run import DEFAULT_SAMPLE_BUDGET, run_sweep
-
-    from planner.cli.roster import weeks_option
 
     with user_errors():
         monday = _week(week)

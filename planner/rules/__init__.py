@@ -11,13 +11,25 @@ from planner.config import Config
 from planner.rules.base import Breach, Rule
 from planner.rules.norm import OwnWijkShare
 from planner.rules.roster import (
-    AbsencesRespected, DutiesHeld, NightExempt, NightShiftLength, OneShiftPerDay, RosterRowsValid, ShiftLength,
+    AbsencesRespected,
+    DutiesHeld,
+    NightExempt,
+    NightShiftLength,
+    OneShiftPerDay,
+    RosterRowsValid,
+    ShiftLength,
 )
 from planner.rules.soft import SOFT_RULES
 from planner.rules.street import TeamBlockLength, TeamDemandOfficers, TravelTime
 from planner.rules.working_time import (
-    AvgWeekHours, ConsecutiveShiftsWithNight, DailyRest, MaxNights16w, RestAfterNight, RestAfterNightSeries,
-    WeekHours, WeeklyRest,
+    AvgWeekHours,
+    ConsecutiveShiftsWithNight,
+    DailyRest,
+    MaxNights16w,
+    RestAfterNight,
+    RestAfterNightSeries,
+    WeekHours,
+    WeeklyRest,
 )
 
 HARD_RULES: tuple[Rule, ...] = (

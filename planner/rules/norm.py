@@ -27,7 +27,8 @@ class OwnWijkShare(Rule):
     beschikbare uren in hun eigen wijk"). Reading ``in`` counts ``wijk`` blocks in an own wijk; ``in_of_voor``
     counts ``voor_wijk`` too. The denominator is ``planner.hours.norm_denominator``: the available hours (contract
     minus leave and sickness), or the hours worked when more, so a share never exceeds 100 % and overtime outside
-    the wijk shows; hours of activities set ``available = false`` (e.g. training) are in neither. A week below the share is allowed when earlier weeks in the window make up for it; a low
+    the wijk shows; hours of activities set ``available = false`` (e.g. training) are in neither. A week below the
+    share is allowed when earlier weeks in the window make up for it; a low
     history never makes a week that keeps the share on its own impossible. A week cut short by sickness
     (``planner.hours.sick_from``) is not held to the rule: nothing can be planned after the sick call. Amount:
     hours short (the smaller of the week's and the window's shortfall).
@@ -92,7 +93,8 @@ class OwnWijkShare(Rule):
                 window = [x for x in sorted(ov.worked) if first <= x <= w]
                 short: Any = 0
                 if m.elastic_norm:
-                    short = m.model.new_int_var(0, max(avail, 1) + 24 * 60 * 7, f"norm_short[{ov.facts.officer_id},{w}]")
+                    short = m.model.new_int_var(0, max(avail, 1) + 24 * 60 * 7,
+                                                f"norm_short[{ov.facts.officer_id},{w}]")
                     m.shortfalls[(oi, w)] = short
                 add = m.model.add if m.elastic_norm else None
                 week_conds = [den * (own + short) >= num * avail, den * (own + short) >= num * worked]

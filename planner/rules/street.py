@@ -288,7 +288,7 @@ class TravelTime(Rule):
                         m.travel.setdefault(j, []).append((sw, need))
                         # The travel minutes lie inside the stretch: team work over [edge, edge +/- need).
                         covered = 0
-                        cur = p
+                        cur: Any = p
                         while covered < need:
                             if cur is None:
                                 m.require(self.name, oi, sw == 0, week=week)

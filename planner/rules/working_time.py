@@ -16,7 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 from planner.config import Config
 from planner.rules.base import (
-    Breach, Rule, day_text, epoch_min, from_epoch, h, hours, is0, is1, minutes, monday_of, range_text, times,
+    Breach,
+    Rule,
+    day_text,
+    epoch_min,
+    from_epoch,
+    h,
+    hours,
+    is0,
+    is1,
+    minutes,
+    monday_of,
+    range_text,
+    times,
 )
 from planner.timeutil import local, minutes_between, week_label
 
@@ -447,19 +459,26 @@ class WeeklyRest(Rule):
             for rest_end, next_start in rest_chain(times_, h0, h1, need):
                 if next_start - rest_end <= span:
                     continue
-                # Windows that fail end from rest_end - need + 7 x 24 h + 1 to next_start (within the horizon).
-                lo, hi = max(rest_end - need, h0 - 1) + WEEK_MIN + 1, min(next_start, h1)
-                week = _last_checked_week(tl, lo, hi)
-                if week is not None and (week not in worst or next_start - rest_end > worst[week][0]):
-                    worst[week] = (next_start - rest_end, rest_end, next_start)
+                # Windows that fail start from rest_end - need + 1 to next_start - 7 x 24 h (inside the horizon).
+                lo, hi = max(rest_end - need + 1, h0), min(next_start, h1) - WEEK_MIN
+                if hi < lo:
+                    continue
+                last = _last_checked_week(tl, lo + WEEK_MIN, hi + WEEK_MIN)
+                if last is None:
+                    continue
+                week = last
+                # Report the worst of them: the window whose longest rest inside is shortest.
+                starts = sorted({lo, hi, *range(lo - lo % 60 + 60, hi, 60)})
+                best, w0 = min((_longest_rest_in(times_, h0, h1, w, w + WEEK_MIN), w) for w in starts)
+                if week not in worst or best < worst[week][0]:
+                    worst[week] = (best, w0, w0 + WEEK_MIN)
             for week in sorted(worst):
-                gap, a, b = worst[week]
-                ta, tb = from_epoch(a, tl.tz), from_epoch(b, tl.tz)
-                out.append(Breach(self.name, oid, range_text(ta, tb),
-                                  f"{oid}: {h(gap)} h from the end of one rest of {h(need)} h ({day_text(ta.date())} "
-                                  f"{ta:%H:%M}) to the start of the next ({day_text(tb.date())} {tb:%H:%M}); a rest of "
-                                  f"{h(need)} h in every 7 × 24 h allows at most {h(span)} h between them",
-                                  hours(gap - span), week))
+                best, w0, w1 = worst[week]
+                a, b = from_epoch(w0, tl.tz), from_epoch(w1, tl.tz)
+                out.append(Breach(self.name, oid, range_text(a, b),
+                                  f"{oid}: longest unbroken rest {h(best)} h in the {h(w1 - w0)} h from "
+                                  f"{day_text(a.date())} {a:%H:%M} to {day_text(b.date())} {b:%H:%M}; at least "
+                                  f"{h(need)} h in every 7 × 24 h", hours(need - best), week))
         return out
 
     def _check_fixed(self, tl: Timeline) -> list[Breach]:
@@ -499,7 +518,10 @@ class WeeklyRest(Rule):
         model = m.model
         for oi, ov in enumerate(m.officers):
             oid = ov.facts.officer_id
-            E, L, seen = chain_state([(e.s_lo, e.e_lo) for e in ov.entries if e.history], h0, need)
+            state = chain_state([(e.s_lo, e.e_lo) for e in ov.entries if e.history], h0, need)
+            E: Any = state[0]
+            L: Any = state[1]
+            seen = state[2]
             longs: list[Any] = [int(seen)]
             for e in ov.entries:
                 if e.history or is0(e.works):
@@ -686,7 +708,8 @@ class ConsecutiveShiftsWithNight(Rule):
             for run in runs:
                 bad = [
                     k for k in range(len(run) - limit)
-                    if nights.intersection(run[k : k + limit + 1]) and any(tl.checked(d) for d in run[k : k + limit + 1])
+                    if nights.intersection(run[k : k + limit + 1])
+                    and any(tl.checked(d) for d in run[k : k + limit + 1])
                 ]
                 if bad and all(d in have for d in run):
                     n = len(nights.intersection(run))
@@ -751,7 +774,8 @@ class MaxNights16w(Rule):
                 n = sum(1 for s in shifts if s.night and first <= s.date < end)
                 if n > limit:
                     out.append(Breach(self.name, oid, f"{week_label(first)} – {week_label(w)}",
-                                      f"{oid}: {n} night shifts in the 16 weeks {week_label(first)} to {week_label(w)}; "
+                                      f"{oid}: {n} night shifts in the 16 weeks {week_label(first)} to "
+                                      f"{week_label(w)}; "
                                       f"at most {limit}", float(n - limit), w))
         return out
 

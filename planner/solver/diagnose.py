@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -23,7 +24,7 @@ def _single(inst: Instance, oi: int) -> Instance:
     return dataclasses.replace(inst, officers=[inst.officers[oi]])
 
 
-def _solve(built, assumptions: bool = False) -> tuple[int, cp_model.CpSolver]:  # type: ignore[no-untyped-def]
+def _solve(built, assumptions: bool = False) -> tuple[Any, cp_model.CpSolver]:  # type: ignore[no-untyped-def]
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = DIAGNOSE_LIMIT_S
     solver.parameters.num_workers = 1

@@ -53,12 +53,12 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                 continue
             pieces = {p.a: p for p in ov.pieces if p.day == i and chosen.s <= p.a and p.b <= chosen.e}
             duties = [(inst.m(fb.start), inst.m(fb.end), fb) for fb in e.duties]
-            cuts = sorted({chosen.s, chosen.e, *(t for a, b, _ in duties for t in (a, b)),
-                           *(t for p in pieces.values() for t in (p.a, p.b))})
+            cuts = sorted({chosen.s, chosen.e, *(t for s, t2, _ in duties for t in (s, t2)),
+                           *(t for q in pieces.values() for t in (q.a, q.b))})
             out: list[dict[str, Any]] = []
-            for a, b in zip(cuts, cuts[1:], strict=False):
-                duty = next((fb for s, t, fb in duties if s <= a and b <= t), None)
-                p = pieces.get(a)
+            for lo, hi in zip(cuts, cuts[1:], strict=False):
+                duty = next((fb for s, t, fb in duties if s <= lo and hi <= t), None)
+                p = pieces.get(lo)
                 if duty is not None:
                     act, wijk, task = duty.activity, "", duty.reason
                 else:
@@ -71,14 +71,15 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                         act, wijk, task = "wijk", inst.demands[pres].wijk_code, ""
                     else:
                         act, wijk, task = "wijk", o.primary, ""
-                start, end = inst.at(a), inst.at(b)
+                start, end = inst.at(lo), inst.at(hi)
                 if out and out[-1]["end"] == start and (out[-1]["activity"], out[-1]["wijk_code"], out[-1]["task"]) \
                         == (act, wijk, task):
                     out[-1]["end"] = end
                     continue
                 out.append({"officer_id": o.officer_id, "date": chosen.date, "start": start, "end": end,
                             "activity": act, "wijk_code": wijk, "shift": chosen.family, "task": task})
-            rows.extend(_with_travel(out, lambda place: travel_minutes(inst.cfg, cents, o.primary, place)))
+            home = o.primary
+            rows.extend(_with_travel(out, lambda place, home=home: travel_minutes(inst.cfg, cents, home, place)))
     if not rows:
         return pd.DataFrame(columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
     df = pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_OPTIONAL)
@@ -253,7 +254,8 @@ def why_unmet(inst: Instance, roster: pd.DataFrame, dm: Any) -> str:
             parts.append(f"{o.officer_id} {', '.join(acts)}")
             continue
         ab = inst.ds.absences_of(o.officer_id)
-        hit = [str(r) for s, e, r in zip(ab["start"], ab["end"], ab["reason"], strict=True) if s < dm.end and dm.start < e]
+        hit = [str(r) for s, e, r in zip(ab["start"], ab["end"], ab["reason"], strict=True)
+               if s < dm.end and dm.start < e]
         parts.append(f"{o.officer_id} {hit[0]}" if hit else f"{o.officer_id} not on duty")
     return "; ".join(parts)
 

@@ -248,7 +248,9 @@ def _candidate(inst_epoch: int, code: str, day: dt.date, s: dt.datetime, e: dt.d
     )
 
 
-def _fixed(inst_epoch: int, sh: Shift, history: bool, ds: Dataset, wijken: tuple[str, ...], blocks: tuple = ()) -> Fixed:
+def _fixed(
+    inst_epoch: int, sh: Shift, history: bool, ds: Dataset, wijken: tuple[str, ...], blocks: tuple = ()
+) -> Fixed:
     cfg = ds.config
     own = sum(b.minutes for b in sh.blocks if is_own(cfg, b.activity, b.wijk_code, wijken))
     return Fixed(

@@ -117,8 +117,9 @@ def changed_shifts(ctx: ModelCtx, old: pd.DataFrame) -> list[Term]:
             t0, t1 = inst.at(p.a), inst.at(p.b)
             for j, x in p.team.items():
                 dm = inst.demands[j]
-                was = any(b.officer_id == oid and b.start <= t0 and t1 <= b.end and serves(b, dm) for b in team_blocks)
-                terms.append(Term("changes", "moved_team_work", oid, x.Not() if was else x, p.minutes, "min", 1,
+                moved = any(b.officer_id == oid and b.start <= t0 and t1 <= b.end and serves(b, dm)
+                            for b in team_blocks)
+                terms.append(Term("changes", "moved_team_work", oid, x.Not() if moved else x, p.minutes, "min", 1,
                                   (ov, p.a)))
         mine = by.get(ov.facts.officer_id, {})
         for e in ov.plan_entries():

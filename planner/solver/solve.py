@@ -486,7 +486,7 @@ def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], d
 
 
 def _decisions(built: Built, officer_ids: set[str] | None = None) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for ov in built.ctx.officers:
         if officer_ids is not None and ov.facts.officer_id not in officer_ids:
             continue

@@ -141,8 +141,8 @@ def _no_overlap(model: cp_model.CpModel, entries: list[Entry]) -> None:
                 break
             if a.date == b.date and not a.const and not b.const:
                 continue
-            pairs_a = a.choices or [(None, 1)]
-            pairs_b = b.choices or [(None, 1)]
+            pairs_a: list[tuple[Any, Any]] = list(a.choices) or [(None, 1)]
+            pairs_b: list[tuple[Any, Any]] = list(b.choices) or [(None, 1)]
             for ca, xa in pairs_a:
                 ea = ca.e if ca is not None else a.e_lo
                 sa = ca.s if ca is not None else a.s_lo

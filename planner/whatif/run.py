@@ -149,7 +149,9 @@ def _team_datasets(ds: Dataset) -> list[tuple[str, Dataset]]:
     return [(t, ds.subset_team(t) if len(ds.teams) > 1 else ds) for t in ds.teams]
 
 
-def base_hints(ds: Dataset, monday: dt.date | list[dt.date], det_time: float, seed: int = 0) -> dict[str, dict[str, int]]:
+def base_hints(
+    ds: Dataset, monday: dt.date | list[dt.date], det_time: float, seed: int = 0
+) -> dict[str, dict[str, int]]:
     """Solve the base period once per team (one worker, deterministic budget) and keep its decisions as hints."""
     from planner.solver.solve import solve_period
 
@@ -309,7 +311,8 @@ def run_sweep(ds: Dataset, monday: dt.date, *, rate: float, samples: int, seed: 
         if cluster is not None:
             cluster.close()
     table = pd.DataFrame(rows).sort_values("sample").reset_index(drop=True)
-    params = {"week": monday.isoformat(), "weeks": weeks, "rate": rate, "samples": samples, "seed": seed, "budget": budget,
+    params = {"week": monday.isoformat(), "weeks": weeks, "rate": rate, "samples": samples, "seed": seed,
+              "budget": budget,
               "time_limit_s": time_limit_s if time_limit_s is not None else wall_guard(budget), "workers": workers,
               "processes": processes if not scheduler else None, "scheduler": scheduler,
               "p_norm_kept": norm_probability(table)}
