@@ -86,7 +86,8 @@ def officer_week_stats(
     pandas.DataFrame
         officer_id, name, week (``2027-W03``), monday, shifts, nights, worked_h, leave_h, available_h,
         own_wijk_h, share (own / denominator; NaN with no available hours), window_weeks, window_own_h,
-        window_available_h, window_share, norm_met, sick_from.
+        window_available_h, window_share, norm_met, sick_from, balance_h (the hours balance at the week's end:
+        hours worked minus available hours, summed over the officer's known weeks up to this one, history included).
     """
     tl = build_timeline(ds, roster, history, weeks)
     norm = tl.cfg.norm
@@ -99,6 +100,7 @@ def officer_week_stats(
             w_den = sum(tl.denominator(oid, x) for x in window)
             w_own = sum(tl.own(oid, x) for x in window)
             sick = tl.sick_from(oid, w)
+            balance = tl.balance(oid, w)
             rows.append(
                 {
                     "officer_id": oid,
@@ -120,11 +122,12 @@ def officer_week_stats(
                     or own >= norm_required_minutes(den, norm.fraction)
                     or w_own >= norm_required_minutes(w_den, norm.fraction),
                     "sick_from": sick,
+                    "balance_h": round(balance / 60, 4),
                 }
             )
     cols = [
         "officer_id", "name", "week", "monday", "shifts", "nights", "worked_h", "leave_h", "available_h",
         "own_wijk_h", "share", "window_weeks", "window_own_h", "window_available_h", "window_share", "norm_met",
-        "sick_from",
+        "sick_from", "balance_h",
     ]
     return pd.DataFrame(rows, columns=cols)

@@ -145,6 +145,10 @@ class ShiftFamily:
             return (e - s) % (24 * 60) or 24 * 60
         return self.lengths_min()[-1]
 
+    def shape(self) -> tuple[tuple[tuple[dt.time, int], ...], tuple[int, ...] | str]:
+        """The starts and the lengths (or a fixed type's end): two families with one shape are one family."""
+        return tuple(self.starts()), self.end if self.end is not None else tuple(self.lengths_min())
+
     def describe(self) -> str:
         if self.end is not None:
             return f"{self.code} {self.start}–{self.end}"
@@ -711,6 +715,10 @@ def _shifts(value: Any, path: Path | str | None) -> tuple[ShiftFamily, ...]:
         fam = _validate(ShiftFamily, item, path, f"shifts[{i}]")
         if any(s.code == fam.code for s in out):
             raise ConfigError(path, f"shift code '{fam.code}' is used twice", column=f"shifts[{i}].code")
+        same = next((s for s in out if s.shape() == fam.shape()), None)
+        if same is not None:
+            raise ConfigError(path, f"shift '{fam.code}' has the same starts and lengths as '{same.code}'",
+                              column="shifts")
         out.append(fam if fam.name else dataclasses.replace(fam, name=fam.code))
     return tuple(out)
 

@@ -132,6 +132,12 @@ class Plan:
         return None if any(g is None for g in gaps) else max(gaps, default=0.0)  # type: ignore[type-var]
 
     @property
+    def gap_levels(self) -> list[str]:
+        """The levels the largest gap is about (the first stage not proven optimal)."""
+        worst = max(self.results, key=lambda r: r.gap or 0.0, default=None)
+        return worst.gap_levels if worst is not None and worst.gap else []
+
+    @property
     def runtime_s(self) -> float:
         return sum(r.runtime_s for r in self.results)
 

@@ -97,9 +97,11 @@ def make_dataset(
     root.mkdir(parents=True, exist_ok=True)
     write_wijken(root / "wijken.geojson")
     rows = officers if officers is not None else [officer("W-01")]
-    lines = ["officer_id,name,wijk_code,contract_hours,night_exempt"]
+    teams = any("team" in o for o in rows)
+    lines = ["officer_id,name,wijk_code,contract_hours,night_exempt" + (",team" if teams else "")]
     lines += [
         f"{o['officer_id']},{o['name']},{o['wijk_code']},{o['contract_hours']},{o['night_exempt']}"
+        + (f",{o.get('team', '')}" if teams else "")
         for o in rows
     ]
     (root / "officers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

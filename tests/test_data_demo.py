@@ -11,7 +11,18 @@ import shapely
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.config import Config, Norm, Rules, SolverSettings, Weights, load_config
+from planner.config import (
+    Config,
+    HoursSettings,
+    Norm,
+    Period,
+    Rules,
+    SolverSettings,
+    TeamDemandSettings,
+    Travel,
+    Weights,
+    load_config,
+)
 from planner.dataset import load_dataset
 from planner.demo import MARKER, RD_BOUNDS, generate_region
 from planner.errors import InputError, OutputError
@@ -66,14 +77,17 @@ def test_demo_uses_dutch_excel_holds():
 def test_demo_toml_states_every_setting_holds():
     """planner.toml names every key of every settings table, and its values are the defaults."""
     raw = tomllib.loads((DEMO / "planner.toml").read_text(encoding="utf-8"))
-    for table, cls in (("rules", Rules), ("norm", Norm), ("weights", Weights), ("solver", SolverSettings)):
+    tables = (("rules", Rules), ("norm", Norm), ("hours", HoursSettings), ("team_demand", TeamDemandSettings),
+              ("travel", Travel), ("weights", Weights), ("solver", SolverSettings), ("period", Period))
+    for table, cls in tables:
         missing = {f.name for f in dataclasses.fields(cls)} - set(raw[table])
         assert not missing, f"[{table}] does not state {missing}"
     assert set(raw["team"]) == {"name", "timezone"}
-    assert [s["code"] for s in raw["shifts"]] == ["V", "D", "L", "N"]
+    assert [s["code"] for s in raw["shifts"]] == ["D", "A", "N"]
     cfg = load_config(DEMO / "planner.toml")
     defaults = Config()
-    for name in ("timezone", "shifts", "activities", "absences", "rules", "norm", "weights", "solver"):
+    for name in ("timezone", "shifts", "activities", "absences", "rules", "norm", "hours", "team_demand", "travel",
+                 "weights", "solver", "period"):
         assert getattr(cfg, name) == getattr(defaults, name), name
 
 

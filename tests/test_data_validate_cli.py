@@ -158,7 +158,7 @@ CASES = [
     (
         "config_bad_reading",
         {"planner.toml": "[norm]\nreading = 'voor'\n"},
-        ["planner.toml, column 'norm.reading': 'voor' is not a reading"],
+        ["planner.toml, column 'norm.reading': 'voor': expected 'in' or 'in_of_voor'"],
     ),
 ]
 

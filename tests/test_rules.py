@@ -398,6 +398,34 @@ def test_team_demand_officers_violated(tmp_path):
     expect(verdicts(ds, r, "team_demand_officers"), False)
 
 
+TWO_TEAMS = ("kind,name,day,start,end,officers,team\nnoodhulp,Noodhulp,di,15:00,19:00,1,Noord\n"
+             "noodhulp,Noodhulp,di,15:00,19:00,1,Zuid\n")
+
+
+def _two_teams(tmp_path, team_of_third: str):  # type: ignore[no-untyped-def]
+    """W-01 and W-02 (team Noord) take Noord's window 15-17 and 17-19; W-03 takes a window of the same name and
+    times 15-17 as a member of ``team_of_third``."""
+    people = [officer("W-01") | {"team": "Noord"}, officer("W-02") | {"team": "Noord"},
+              officer("W-03") | {"team": team_of_third}, officer("W-04") | {"team": "Zuid"}]
+    ds = make_dataset(tmp_path, officers=people, files={"team_demand.csv": TWO_TEAMS})
+    return ds, roster_of(blocks("W-01", d(1), "15:00", "17:00", "noodhulp", task="Noodhulp"),
+                         blocks("W-02", d(1), "17:00", "19:00", "noodhulp", task="Noodhulp"),
+                         blocks("W-03", d(1), "15:00", "17:00", "noodhulp", task="Noodhulp"))
+
+
+def test_team_demand_officers_holds_per_team(tmp_path):
+    # Noord's window: 2 officers (1 + 1 extra); Zuid's window of the same name: W-03 alone. Counting every team's
+    # officers on every window of that name would find 3 on each.
+    ds, r = _two_teams(tmp_path, "Zuid")
+    expect(verdicts(ds, r, "team_demand_officers"), True)
+
+
+def test_team_demand_officers_violated_within_a_team(tmp_path):
+    # W-03 is in Noord too: 3 Noord officers on Noord's window.
+    ds, r = _two_teams(tmp_path, "Noord")
+    expect(verdicts(ds, r, "team_demand_officers"), False)
+
+
 EVENT_B = "kind,name,day,start,end,officers,wijk_code\nevent,Markt,di,15:00,19:00,1,WK099902\n"
 SLOW = "[travel]\nspeed_kmh = 1\n"  # the two test wijken are 1 km apart: 60 minutes at 1 km/h
 

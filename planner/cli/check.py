@@ -42,7 +42,7 @@ def check(
     from dataclasses import asdict
 
     from planner import atomic
-    from planner.checker import RULES, check_roster, checked_weeks, combine_history
+    from planner.checker import RULES, check_roster, checked_weeks, combine_history, officer_week_stats
     from planner.cli.roster import week_option
     from planner.dataset import load_dataset
     from planner.errors import InputError
@@ -66,6 +66,7 @@ def check(
             ds = ds.with_holidays(min(weeks) - dt.timedelta(weeks=16), max(weeks) + dt.timedelta(days=7))
         ds = with_added_absences(ds, roster.parent)
         breaches = check_roster(ds, df, hist, weeks)
+        beyond = _balance_beyond_limits(ds, officer_week_stats(ds, df, weeks, hist))
         if json_out is not None:
             doc = {
                 "roster": str(roster),
@@ -75,8 +76,15 @@ def check(
                 "officers": len(ds.officers),
                 "rules": list(RULES),
                 "breaches": [asdict(b) | {"week": week_label(b.week) if b.week else None} for b in breaches],
+                "balance_beyond_limits": beyond,
             }
             atomic.write_text(json_out, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    if beyond:
+        console.print(
+            f"hours balance beyond the limits of [hours] at the end of {week_label(max(weeks))} (a planning aim, "
+            "not a breach): " + ", ".join(f"{b['officer_id']} {b['balance_h']:+.1f} h" for b in beyond),
+            markup=False, highlight=False,
+        )
     if not breaches:
         console.print(
             f"no breaches: {len(ds.officers)} officers, {len(weeks)} weeks, {len(RULES)} rules",
@@ -96,3 +104,16 @@ def check(
         table.add_row(literal(b.rule), literal(b.officer_id), literal(b.when), f"{b.amount:g}", literal(b.message))
     console.print(table)
     raise typer.Exit(1)
+
+
+def _balance_beyond_limits(ds, stats):  # type: ignore[no-untyped-def]
+    """Officers whose hours balance at the end of the last checked week is beyond ``[hours]``'s limits."""
+    if stats.empty:
+        return []
+    h = ds.config.hours
+    last = stats.sort_values("monday").groupby("officer_id", sort=False).tail(1)
+    out = []
+    for r in last.to_dict("records"):
+        if r["balance_h"] > h.balance_max_plus_hours or r["balance_h"] < -h.balance_max_minus_hours:
+            out.append({"officer_id": r["officer_id"], "week": r["week"], "balance_h": r["balance_h"]})
+    return out

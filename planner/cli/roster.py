@@ -74,6 +74,8 @@ def _day_cell(text: Any, compact: bool, legend: dict[str, str]) -> str:
         if len(code) > 2:
             legend[code[:2]] = code
             code = code[:2]
+        else:
+            legend.setdefault("", f"{code}{hours[:-1]} = shift {code}, {hours[:-1]} h")
         return f"{code}{hours[:-1]}"
     if len(s) <= 4:
         return s
@@ -150,8 +152,9 @@ def _grid_table(g: Any, plan: Any, days: list[dt.date], holidays: dict[dt.date, 
                 cells.append(literal("-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"))
         t.add_row(*cells)
     if compact:
+        example = legend.pop("", "")
         used = "; ".join(f"{k} {v}" for k, v in sorted(legend.items()))
-        t.caption = literal("D8 = shift D, 8 h" + (f"; {used}" if used else ""))
+        t.caption = literal("; ".join(x for x in (example, used) if x)) if example or used else None
     return t
 
 
@@ -239,7 +242,8 @@ def status_line(plan: Any) -> str:
     parts = [f"status: {plan.status}"]
     parts += [words[lv].format(totals[lv]) for lv in LEVELS if lv in totals]
     if plan.gap:
-        parts.append(f"gap {plan.gap:.2%} (last stage not proven)")
+        on = " + ".join(plan.gap_levels) or "a stage"
+        parts.append(f"gap {plan.gap:.2%} on {on} (not proven optimal in time)")
     breaches = sum(len(getattr(r, "breaches", []) or []) for r in plan.results)
     if breaches:
         parts.append(f"{breaches} BREACHES (see below)")

@@ -30,6 +30,8 @@ def pinned_cover(m: ModelCtx, dm: Demand, lo: Any = None, hi: Any = None) -> int
     lo, hi = lo or dm.start, hi or dm.end
     total = 0
     for ov in m.officers:
+        if dm.kind != "presence" and dm.team and ov.facts.team != dm.team:
+            continue  # another team's demand
         for e in ov.plan_entries():
             if e.fixed is None:
                 continue

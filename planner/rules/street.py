@@ -25,6 +25,11 @@ def team_windows(tl: Timeline) -> list[Demand]:
     return [d for d in demand_windows(tl.ds, days) if d.kind != "presence"]
 
 
+def of_team(tl: Timeline, oid: str, dm: Demand) -> bool:
+    """Whether ``oid`` belongs to the team ``dm`` is for (a window without a team is for every team)."""
+    return not dm.team or str(tl.officers[oid].get("team", "")) == dm.team
+
+
 def serves(b: Any, dm: Demand) -> bool:
     return (
         str(b["activity"] if isinstance(b, dict) else b.activity) == dm.kind
@@ -34,11 +39,19 @@ def serves(b: Any, dm: Demand) -> bool:
     )
 
 
+def _travel_for(b: Any, dm: Demand) -> bool:
+    """A travel block to or from ``dm``'s team work, inside its window (part of the stretch, not of its cover)."""
+    get = b.get if isinstance(b, dict) else lambda k: getattr(b, k)
+    return (str(get("activity")) == "travel" and str(get("task") or "") == dm.name
+            and dm.start <= get("start") and get("end") <= dm.end)
+
+
 def runs(blocks: list[Any], dm: Demand) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Maximal stretches of touching blocks (of one officer, in time order) that serve ``dm``."""
+    """Maximal stretches of touching blocks (of one officer, in time order) that serve ``dm``, with the travel to
+    and from it inside the window (the model keeps room for travel inside the stretch)."""
     out: list[tuple[dt.datetime, dt.datetime]] = []
     for b in blocks:
-        if not serves(b, dm):
+        if not (serves(b, dm) or _travel_for(b, dm)):
             continue
         s, e = (b["start"], b["end"]) if isinstance(b, dict) else (b.start, b.end)
         if out and out[-1][1] == s:
@@ -82,6 +95,8 @@ class TeamBlockLength(Rule):
             if not mine:
                 continue
             for dm in windows:
+                if not of_team(tl, oid, dm):
+                    continue
                 for run in runs(mine, dm):
                     if not tl.checked(run[0].date()):
                         continue
@@ -99,7 +114,7 @@ class TeamBlockLength(Rule):
         inst = m.inst
         for oi, ov in enumerate(m.officers):
             for j, dm in enumerate(inst.demands):
-                if dm.kind == "presence":
+                if dm.kind == "presence" or (dm.team and ov.facts.team != dm.team):
                     continue
                 week = monday_of(dm.start.date())
                 sick = ov.facts.weeks[week].sick_from if week in ov.facts.weeks else None
@@ -151,7 +166,7 @@ class TeamDemandOfficers(Rule):
         for dm in team_windows(tl):
             if not tl.checked(dm.start.date()):
                 continue
-            who = sorted({b.officer_id for b in blocks if serves(b, dm)})
+            who = sorted({b.officer_id for b in blocks if serves(b, dm) and of_team(tl, b.officer_id, dm)})
             if len(who) > dm.cap + extra:
                 for oid in who:
                     out.append(Breach(self.name, oid, range_text(dm.start, dm.end),
@@ -169,6 +184,8 @@ class TeamDemandOfficers(Rule):
             week = monday_of(dm.start.date())
             uses: list[tuple[int, Any]] = []
             for oi, ov in enumerate(m.officers):
+                if dm.team and ov.facts.team != dm.team:
+                    continue  # another team's demand
                 if any(serves(r, dm) for e in ov.plan_entries() if e.fixed is not None for r in e.fixed.blocks):
                     uses.append((oi, 1))
                     continue

@@ -155,6 +155,11 @@ class Timeline:
     def sick_from(self, oid: str, monday: dt.date) -> dt.datetime | None:
         return sick_from(self.ds.absences_of(oid), oid, monday, self.cfg)
 
+    def balance(self, oid: str, monday: dt.date) -> int:
+        """The hours balance at the end of ``monday``'s week, in minutes: worked minus available over the officer's
+        known weeks up to it (history weeks in which the officer has blocks, and every checked week)."""
+        return sum(self.worked(oid, w) - self.available(oid, w) for w in self.officer_weeks.get(oid, []) if w <= monday)
+
     def window(self, oid: str, monday: dt.date, weeks: int) -> list[dt.date]:
         """The officer's known weeks among the ``weeks`` weeks ending with ``monday``."""
         first = monday - dt.timedelta(weeks=weeks - 1)

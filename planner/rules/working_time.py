@@ -451,9 +451,11 @@ class WeeklyRest(Rule):
                 if not _any_long_rest(times_, h0, h1, need):
                     week = tl.known_weeks[-1]
                     if week in tl.weeks:
+                        best = _longest_rest_in(times_, h0, h1, h0, h1)
                         out.append(Breach(self.name, oid, week_label(week),
-                                          f"{oid}: no unbroken rest of {h(need)} h in the {h(h1 - h0)} h of "
-                                          f"{week_label(week)}", hours(need), week))
+                                          f"{oid}: longest unbroken rest {h(best)} h in the {h(h1 - h0)} h of "
+                                          f"{week_label(week)}; at least {h(need)} h in every 7 × 24 h",
+                                          hours(need - best), week))
                 continue
             worst: dict[dt.date, tuple[int, int, int]] = {}
             for rest_end, next_start in rest_chain(times_, h0, h1, need):

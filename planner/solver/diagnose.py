@@ -112,7 +112,8 @@ def _officer_line(inst: Instance, core: list[str]) -> str:
         facts.append(f"{leave / 60:g} h leave or sickness")
     pinned = [p for d in o.days for p in d.pinned]
     if pinned:
-        facts.append(f"{len(pinned)} pinned shifts ({sum(p.minutes for p in pinned) / 60:g} h)")
+        facts.append(f"{len(pinned)} pinned shift{'s' if len(pinned) != 1 else ''} "
+                     f"({sum(p.minutes for p in pinned) / 60:g} h)")
     duties = [fb for d in o.days for fb in d.duties]
     if duties:
         kinds = ", ".join(sorted({fb.reason for fb in duties}))
@@ -126,18 +127,23 @@ def _officer_line(inst: Instance, core: list[str]) -> str:
                  "(see [[shifts]] in planner.toml)")
     elif "own_wijk_share" in core:
         need = sum(norm_required_minutes(w.available_min, cfg.norm.fraction) for w in o.weeks.values() if w.planned)
-        best = _max_own(inst)
-        if best is not None:
-            line += (f": the norm needs {need / 60:g} h in the wijk but at most {best / 60:g} h of wijk time fit the "
-                     "other rules")
+        away = sum(fb.minutes for fb in duties if cfg.is_available(fb.activity) and not cfg.counts_for_norm(fb.activity))
+        room = avail - need
+        if duties and away > room:
+            line += (f": the duties away from the wijk ({away / 60:g} h) count as available hours and take more "
+                     f"than the {room / 60:g} h the norm leaves outside the wijk")
+        short = _least_shortfall(inst)
+        if short is not None:
+            line += f"; with every other rule held the norm is at best {short / 60:g} h short"
     return line
 
 
-def _max_own(inst: Instance) -> int | None:
-    rules = [r.name for r in hard_rules(inst.cfg) if r.name != "own_wijk_share"]
-    built = build_model(inst, rules=rules, soft=False, symmetry=False)
-    ov = built.ctx.officers[0]
-    built.model.maximize(sum(ov.own[w] for w in inst.mondays))
+def _least_shortfall(inst: Instance) -> int | None:
+    """The norm's least shortfall in minutes, every other hard rule held (the --allow-breaches model, no breach)."""
+    built = build_model(inst, soft=False, allow_breaches=True, symmetry=False)
+    for guard in built.ctx.guards.values():
+        built.model.add(guard == 1)
+    built.model.minimize(sum(built.ctx.shortfalls.values()))
     code, solver = _solve(built)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return int(solver.objective_value)

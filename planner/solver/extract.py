@@ -119,15 +119,11 @@ def officer_figures(inst: Instance, roster: pd.DataFrame, history: pd.DataFrame 
     from planner.checker import officer_week_stats
 
     stats = officer_week_stats(inst.ds, roster, weeks=inst.mondays, history=history)
-    start = {o.officer_id: o.balance_start_min for o in inst.officers}
     wijken = {o.officer_id: "|".join(o.wijken) for o in inst.officers}
     contract = {o.officer_id: o.contract_hours for o in inst.officers}
     rows = []
-    running: dict[str, float] = {}
     for r in stats.sort_values(["officer_id", "monday"]).to_dict("records"):
         oid = r["officer_id"]
-        bal = running.get(oid, start.get(oid, 0) / 60) + r["worked_h"] - r["available_h"]
-        running[oid] = bal
         rows.append(
             {
                 "officer_id": oid,
@@ -141,7 +137,7 @@ def officer_figures(inst: Instance, roster: pd.DataFrame, history: pd.DataFrame 
                 "share": None if pd.isna(r["share"]) else r["share"],
                 "window_weeks": r["window_weeks"],
                 "window_share": None if pd.isna(r["window_share"]) else r["window_share"],
-                "balance_h": round(bal, 4),
+                "balance_h": r["balance_h"],
                 "nights": r["nights"],
                 "shifts": r["shifts"],
             }

@@ -36,6 +36,7 @@ class Demand:
     source_row: int
     s: int = 0  # model minutes
     e: int = 0
+    team: str = ""  # a team demand window's basisteam ("" = any): only its officers serve it
 
     @property
     def minutes(self) -> int:
@@ -215,7 +216,7 @@ def demand_windows(ds: Dataset, days: list[dt.date]) -> list[Demand]:
                 out.append(
                     Demand(
                         f"T{len(out)}", r["kind"], s, e, float(r["officers"]), r["wijk_code"] or "", r["kind"], 1.0,
-                        str(r["name"]), int(r["_row"]),
+                        str(r["name"]), int(r["_row"]), team=str(r.get("team") or ""),
                     )
                 )
     return [d for d in out if d.wanted_minutes > 0]

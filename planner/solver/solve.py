@@ -76,6 +76,14 @@ class Result:
     def has_roster(self) -> bool:
         return self.status in ("optimal", "feasible")
 
+    @property
+    def gap_levels(self) -> list[str]:
+        """The levels of the first stage that was not proven optimal (the one ``gap`` is about); [] if all were."""
+        for st in self.stages:
+            if st.get("status") not in ("optimal", None) and "objective" in st:
+                return list(st.get("levels", []))
+        return []
+
 
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, on_progress: Progress | None, log: list[tuple[float, float, float]], t0: float) -> None:
@@ -291,7 +299,8 @@ def _solve_stages(
             out.stages.append({"levels": stage.levels if stage else [], "status": status, "objective": value,
                                "bound": bound, "seconds": round(solver.wall_time, 3)})
             out.solver, out.objective, out.bound = solver, float(value), float(bound)
-            out.gap = max(out.gap or 0.0, gap)
+            if not out.gap:  # the gap of the most important stage not proven optimal
+                out.gap = gap
             out.status = "optimal" if status == "optimal" and out.status in ("optimal", "no_solution") else "feasible"
             if k + 1 < len(plan):
                 model.add(expr <= value)

@@ -167,7 +167,7 @@ def _pieces(
     oid = o.officer_id
     pieces: list[Piece] = []
     own_presence = [j for j, dm in enumerate(inst.demands) if dm.kind == "presence" and dm.wijk_code in o.wijken]
-    team = [j for j, dm in enumerate(inst.demands) if dm.kind != "presence"]
+    team = [j for j, dm in enumerate(inst.demands) if dm.kind != "presence" and (not dm.team or dm.team == o.team)]
     for i, e in enumerate(entries):
         if not e.choices:
             continue
