@@ -19,7 +19,7 @@ from planner.whatif.staffing import staffing_search
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 MONDAY = parse_week("2027-W03")
-LIMIT = 3.0  # seconds per demo solve; the demo week proves optimal in about that (KPIs only compared loosely)
+LIMIT = 6.0  # seconds per demo solve (KPIs only compared loosely: the demo week is not proven in that time)
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +64,12 @@ def test_norm_90_pushes_shares_up_or_names_breaches(demo, base):
     # is re-solved with breaches allowed, so the KPIs count who falls short; everyone else is held at 90 %.
     assert k["status"] in ("optimal", "feasible", "infeasible+breaches")
     assert k["below_norm"] >= base.kpi["below_norm"]
-    keeping = run.officers[run.officers["available_h"] > 0]
-    keeping = keeping[keeping["share"] >= 0.9 - 1e-9]
-    assert len(keeping) == k["officers"] - k["below_norm"]
+    has_hours = run.officers[run.officers["available_h"] > 0]
+    assert int((~has_hours["norm_met"]).sum()) == k["below_norm"]  # the checker's verdict per officer
+    assert (has_hours.loc[has_hours["share"] >= 0.9 - 1e-9, "norm_met"]).all()
+    # Who is not at 90 % this week keeps the norm only by an exemption: a week cut short by sickness.
+    below = has_hours[(has_hours["share"] < 0.9 - 1e-9) & has_hours["norm_met"]]
+    assert all(oid in set(ds.absences["officer_id"]) for oid in below["officer_id"])
     # (The mean share rises too when both solves are proven; under a short time limit that is not guaranteed.)
 
 

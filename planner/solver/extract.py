@@ -138,6 +138,7 @@ def officer_figures(inst: Instance, roster: pd.DataFrame, history: pd.DataFrame 
                 "window_weeks": r["window_weeks"],
                 "window_share": None if pd.isna(r["window_share"]) else r["window_share"],
                 "balance_h": r["balance_h"],
+                "norm_met": bool(r["norm_met"]),
                 "nights": r["nights"],
                 "shifts": r["shifts"],
             }

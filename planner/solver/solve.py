@@ -108,8 +108,8 @@ def _stop_on_interrupt(holder: list[Any], flag: list[bool]) -> Iterator[None]:
 
     def handler(signum: int, frame: Any) -> None:
         flag[0] = True
-        if holder:
-            holder[-1].stop_search()
+        for solver in list(holder):  # every solver still running (groups solve side by side)
+            solver.stop_search()
 
     old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -168,6 +168,12 @@ class _Outcome:
     bound: float | None = None
     gap: float | None = None
     stages: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+#: When no roster is found within the time limit, the search goes on for at most this long (or the time limit
+#: again, when longer) for a first roster: "no answer" is the one answer a planner cannot use.
+FIRST_ROSTER_GRACE_S = 30.0
 
 
 #: Levels whose terms and rules touch one group of officers only (officers linked by shared wijken): the stages
@@ -212,6 +218,11 @@ def _group_terms(inst: Instance, terms: list[Term], members: list[int]) -> list[
     return [t for t in terms if t.level in GROUP_LEVELS and _term_owner(inst, t) in owners]
 
 
+#: Share of the time limit the groups may take; the whole team's stages get the rest (and a group that is not
+#: proven in time leaves its levels to them).
+GROUP_SHARE = 0.5
+
+
 def _solve_groups(
     inst: Instance,
     built: Built,
@@ -222,28 +233,64 @@ def _solve_groups(
     elastic: bool,
     hint: dict[str, int] | None,
 ) -> tuple[str, dict[str, int], list[dict[str, Any]]]:
-    """Solve the group levels per group of officers; keep each group's optimum in ``built`` and return the hint."""
+    """Solve the group levels per group of officers, side by side on the workers; keep what each group reached
+    (its optimum, or its best in its share of the time) in ``built`` and return the decisions as a hint. Status
+    "optimal" only if every group was proven; "no_solution" if a group found no roster at all (the whole team's
+    stages then take the group levels on)."""
     import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
 
-    values: dict[str, int] = {}
-    info: list[dict[str, Any]] = []
-    status = "optimal"
-    for members in wijk_groups(inst):
+    groups = wijk_groups(inst)
+    now = time.perf_counter()
+    g_deadline = now + GROUP_SHARE * max(0.0, deadline - now)
+    holder: list[Any] = []
+
+    left = [len(groups)]
+
+    def one(members: list[int]) -> tuple[Built | None, list[Term], _Outcome]:
+        if flag[0]:
+            return None, [], _Outcome("no_solution")
+        start = time.perf_counter()
+        share = max(0.0, g_deadline - start) * threads / max(1, left[0])  # a fair share of what is left
+        left[0] -= 1
         sub = dataclasses.replace(inst, officers=[inst.officers[i] for i in members])
         gb = build_model(sub, change_from=change_from, allow_breaches=elastic, symmetry=False)
         g_terms = _group_terms(sub, gb.terms, list(range(len(members))))
         gb.terms = g_terms
-        log: list[tuple[float, float, float]] = []
-        out = _solve_stages(gb, params | {"num_workers": 1, "whole_team": False}, deadline, None, log, flag, hint,
-                            time.perf_counter())
-        if out.solver is None:
-            return out.status, values, info
-        if out.status != "optimal":
+        for ov in gb.ctx.officers:  # team work never helps a group level; without it the group hints the whole
+            for p in ov.pieces:     # team's model a roster that keeps every team demand rule
+                for x in p.team.values():
+                    gb.model.add(x == 0)
+        g_params = params | {"num_workers": 1, "whole_team": False}
+        out = _solve_stages(gb, g_params, min(g_deadline, start + share), None, [], flag, hint, start, holder=holder)
+        if out.solver is None and out.status not in ("infeasible", "model_invalid") and not flag[0]:
+            out = _first_roster(gb, g_params, holder)  # any lawful roster of the group, as a hint
+        return gb, g_terms, out
+
+    threads = max(1, min(int(params["num_workers"]), len(groups)))
+    with _stop_on_interrupt(holder, flag):
+        if threads == 1:
+            done = [one(g) for g in groups]
+        else:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                done = list(pool.map(one, groups))
+    values: dict[str, int] = {}
+    info: list[dict[str, Any]] = []
+    status = "optimal"
+    for members, (gb, g_terms, out) in zip(groups, done, strict=True):
+        ids = [inst.officers[i].officer_id for i in members]
+        if out.status == "infeasible":
+            return "infeasible", values, info
+        if out.solver is None or gb is None:  # no roster in its time: the whole team's stages take the levels on
+            status = "no_solution"
+            info.append({"officers": ids, "status": out.status})
+            continue
+        if out.status != "optimal" and status == "optimal":
             status = "feasible"
-        info.append({"officers": [o.officer_id for o in sub.officers], "status": out.status})
+        info.append({"officers": ids, "status": out.status})
         for v in _decisions(gb):
             values[v.name] = int(out.solver.value(v))
-        full = _group_terms(inst, built.terms, members)
+        full = _group_terms(inst, built.terms, members)  # the whole team keeps what the group reached
         for lv in GROUP_LEVELS:
             got = sum(t.coef * (out.solver.value(t.var) if not isinstance(t.var, int) else t.var)
                       for t in g_terms if t.level == lv)
@@ -251,6 +298,25 @@ def _solve_groups(
             if mine:
                 built.model.add(sum(t.coef * t.var for t in mine) <= int(got))
     return status, values, info
+
+
+#: Time a group may take to find its first lawful roster when its stages found none in its share of the time.
+FIRST_GROUP_ROSTER_S = 5.0
+
+
+def _first_roster(built: Built, params: dict[str, Any], holder: list[Any]) -> _Outcome:
+    """Any roster that keeps the hard rules (no objective): a hint for the whole team's stages."""
+    built.model.clear_objective()
+    solver = cp_model.CpSolver()
+    tune(solver.parameters, 1, False)
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.max_time_in_seconds = FIRST_GROUP_ROSTER_S
+    solver.parameters.random_seed = params["random_seed"]
+    holder.append(solver)
+    status = STATUS.get(solver.solve(built.model), "no_solution")
+    if status in ("optimal", "feasible"):
+        return _Outcome("feasible", solver)
+    return _Outcome(status)
 
 
 def _solve_stages(
@@ -263,16 +329,21 @@ def _solve_stages(
     hint: dict[str, int] | None,
     t0: float,
     skip: tuple[str, ...] = (),
+    holder: list[Any] | None = None,
 ) -> _Outcome:
     """Solve the ordered objective stage by stage (levels in ``skip`` are already kept); each stage keeps what the
     ones before reached."""
     model = built.model
     plan = stages([t for t in built.terms if t.level not in skip])
-    if hint:
-        _complete_hint(built, hint, params, deadline)
     out = _Outcome("no_solution")
-    holder: list[Any] = []
+    if hint:
+        fixed = _complete_hint(built, hint, params, deadline)
+        if fixed is not None:  # the hint is a whole roster: it stands if no stage finds anything in time
+            out = _Outcome("feasible", fixed)
+    holder = [] if holder is None else holder
     for k, stage in enumerate(plan or [None]):
+        if flag[0]:  # interrupted: keep what there is
+            break
         expr = stage.expression(built.terms) if stage is not None else 0
         model.minimize(expr)
         solver = cp_model.CpSolver()
@@ -367,7 +438,7 @@ def solve_period(
         hint_values = _hint_values(inst, extra) if extra is not None else None
     cuts: list[list[tuple[str, int]]] = []
     rounds = 0
-    elastic = False
+    elastic = late = False
     while True:
         built = build_model(inst, change_from=change_from, allow_breaches=elastic)
         _add_cuts(built, cuts)
@@ -375,10 +446,13 @@ def solve_period(
         g_status, g_hint, g_info = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
                                                  hint_values)
         tg = time.perf_counter() - tg
-        if g_status in ("infeasible", "no_solution", "model_invalid") and not g_hint:
+        if g_status in ("infeasible", "model_invalid") and not g_hint:
             outcome = _Outcome(g_status)
         else:
-            outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, GROUP_LEVELS)
+            # The groups' levels are kept by constraint; only if a group found no roster at all do the whole
+            # team's stages optimise the group levels too.
+            kept = GROUP_LEVELS if g_status != "no_solution" else ()
+            outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, kept)
             if g_status != "optimal" and outcome.status == "optimal":
                 outcome.status = "feasible"
             outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "status": g_status,
@@ -386,8 +460,19 @@ def solve_period(
         if outcome.status == "infeasible" and allow_breaches and not elastic and not flag[0]:
             elastic = True  # nothing lawful exists: now, and only now, let the rules bend at their price
             continue
+        if outcome.solver is None and outcome.status not in ("infeasible", "model_invalid") and not flag[0] \
+                and not late:
+            # No roster within the time limit: a planner needs an answer, so plan again with more time (the time
+            # limit again, at least FIRST_ROSTER_GRACE_S; Ctrl-C stops it and keeps nothing half-done).
+            late = True
+            deadline = time.perf_counter() + max(FIRST_ROSTER_GRACE_S, params["max_time_in_seconds"])
+            continue
         if outcome.solver is None:
             break
+        if late:
+            outcome.notes.append(
+                f"no roster within the time limit of {params['max_time_in_seconds']:g} s: planned again with more "
+                f"time, {time.perf_counter() - t0:.1f} s in all (allow more with --time-limit)")
         roster = extract_roster(inst, built, outcome.solver)
         from planner.checker import check_roster
 
@@ -396,7 +481,7 @@ def solve_period(
         unseen = [b for b in breaches if (b.rule, b.officer_id) not in expected]
         if not unseen:
             return _result(inst, built, outcome, roster, breaches, label, team, t0, params, flag, log, rounds, hist)
-        if rounds >= MAX_CHECK_ROUNDS or time.perf_counter() >= deadline:
+        if rounds >= MAX_CHECK_ROUNDS or time.perf_counter() >= deadline + FIRST_ROSTER_GRACE_S:
             lines = [f"the model and the checker disagree ({len(unseen)} breaches after {rounds} re-solves); please "
                      f"report this: {unseen[0].message}"]
             return _no_roster("model_invalid", label, team, time.perf_counter() - t0, lines, params, mondays)
@@ -442,7 +527,8 @@ def _result(
     return Result(
         outcome.status, label, team, outcome.objective, outcome.bound, outcome.gap, time.perf_counter() - t0,
         roster, officer_figures(inst, roster, history), unmet_demand(inst, built, solver),
-        penalties(inst, built, solver, roster), params=params | {"stages": len(outcome.stages)}, interrupted=flag[0],
+        penalties(inst, built, solver, roster), explanation=list(outcome.notes),
+        params=params | {"stages": len(outcome.stages)}, interrupted=flag[0],
         progress=log, levels=levels, breaches=breaches, check_rounds=rounds, stages=outcome.stages,
         mondays=inst.mondays, decisions={v.name: int(solver.value(v)) for v in _decisions(built)},
     )
@@ -477,9 +563,10 @@ def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     model.proto.solution_hint.values.extend(values)
 
 
-def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], deadline: float) -> None:
+def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], deadline: float) -> Any:
     """Turn a hint of the decisions into a complete one: solve once with the decisions fixed (CP-SAT fills in every
-    derived variable by propagation), and hint that solution. A hint that breaks a rule stays a partial hint."""
+    derived variable by propagation), and hint that solution; return that solver (None when the hint breaks a rule:
+    it stays a partial hint)."""
     model = built.model
     model.clear_hints()
     for v in _decisions(built):
@@ -492,6 +579,8 @@ def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], d
     solver.parameters.max_time_in_seconds = max(0.01, min(10.0, deadline - time.perf_counter()))
     if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         _hint_all(model, solver)
+        return solver
+    return None
 
 
 def _decisions(built: Built, officer_ids: set[str] | None = None) -> list[Any]:
