@@ -87,17 +87,24 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
 
 
 def sick_from(absences: pd.DataFrame, officer_id: str, monday: dt.date, cfg: Config) -> dt.datetime | None:
-    """The moment a sickness cuts the week short: a sickness absence (``[absences] sickness``) that starts after
-    the week began and lasts to its end. None when the week is not cut short.
+    """The moment a sick call cuts the week short: a sickness absence (``[absences] sickness``) that a re-plan
+    added (column ``sick_call``: ``planner replan --absent``, or its ``added_absences.csv``), starts after the week
+    began and lasts to its end. None when the week is not cut short.
 
-    Such a week cannot be planned to the norm any more (nothing can be planned after the sick call), so the norm's
-    hard rule does not hold the officer to it (``planner.rules.norm``); the week still counts in reports.
+    Such a week cannot be planned to the norm any more (what lay before the sick call is worked, nothing can be
+    planned after it), so the norm's hard rule does not hold the officer to it (``planner.rules.norm``); the week
+    still counts in reports. Sickness known when the week is planned (absences.csv) is no exemption: the hours
+    before it are planned to the norm like any other.
     """
+    if absences.empty or "sick_call" not in absences:
+        return None
     w0, w1 = day_bounds(monday, cfg)[0], day_bounds(monday + dt.timedelta(days=6), cfg)[1]
     sick = set(cfg.absences.sickness)
-    for s, e, _h, reason in _unavailable_spans(absences, officer_id):
-        if reason.strip().lower() in sick and w0 < s < w1 and e >= w1:
-            return s
+    rows = absences[(absences["officer_id"] == officer_id) & (absences["kind"] == "unavailable")
+                    & (absences["sick_call"] == True)]  # noqa: E712 (NaN for rows of absences.csv)
+    for s, e, reason in zip(rows["start"], rows["end"], rows["reason"], strict=True):
+        if str(reason).strip().lower() in sick and w0 < s < w1 and e >= w1:
+            return s  # type: ignore[no-any-return]
     return None
 
 

@@ -91,8 +91,9 @@ def sickness(
         lost = sum(minutes_between(max(s, at), min(e, until)) for s, e in zip(mine["start"], mine["end"], strict=True))
         rows.append({"officer_id": oid, "start": at, "end": until, "reason": ds.config.absences.sickness[0]
                      if ds.config.absences.sickness else "ziek", "kind": "unavailable", "activity": None,
-                     "hours": lost / 60, "_row": 0})
-    return pd.DataFrame(rows, columns=["officer_id", "start", "end", "reason", "kind", "activity", "hours", "_row"])
+                     "hours": lost / 60, "_row": 0, "sick_call": True})
+    return pd.DataFrame(rows, columns=["officer_id", "start", "end", "reason", "kind", "activity", "hours", "_row",
+                                       "sick_call"])
 
 
 def added_absences_csv(added: pd.DataFrame) -> str:
@@ -105,10 +106,12 @@ def added_absences_csv(added: pd.DataFrame) -> str:
 
 
 def read_added_absences(path: Any, ds: Dataset) -> pd.DataFrame:
-    """A re-plan's added_absences.csv, read and validated as absences.csv is."""
+    """A re-plan's added_absences.csv, read and validated as absences.csv is: its rows are sick calls."""
     from planner.dataset import _absences
 
-    return _absences(path, ds.config, set(ds.officers["officer_id"]))
+    out = _absences(path, ds.config, set(ds.officers["officer_id"]))
+    out["sick_call"] = True
+    return out
 
 
 def with_changes(

@@ -30,9 +30,23 @@ def test_exit_codes_of_errors():
     assert OutputError.exit_code == 4
 
 
-def test_time_limit_without_roster_exits_3(tmp_path):
-    """--time-limit 0.001 on the demo: status no_solution, exit 3, the reason on stderr, no roster written and the
-    earlier roster.csv kept byte for byte."""
+def test_time_limit_without_roster_plans_again_with_more_time(tmp_path):
+    """--time-limit 0.001 on the demo finds no roster in time: the run plans again with more time, says so, and
+    writes a roster the checker passes (a planner needs an answer)."""
+    out = tmp_path / "out"
+    result = invoke(["roster", DEMO, "-w", WEEK, "-o", out, "--time-limit", "0.001", "--workers", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "no roster within the time limit of 0.001 s: planned again with more time" in result.output
+    assert invoke(["check", out / "roster.csv", DEMO]).exit_code == 0
+
+
+def test_no_roster_even_with_more_time_exits_3(tmp_path, monkeypatch):
+    """No roster within the time limit nor the extra time: status no_solution, exit 3, the reason on stderr, no
+    roster written and the earlier roster.csv kept byte for byte."""
+    from planner.solver import solve as solve_mod
+
+    monkeypatch.setattr(solve_mod, "FIRST_ROSTER_GRACE_S", 0.001)
+    monkeypatch.setattr(solve_mod, "FIRST_GROUP_ROSTER_S", 0.001)
     out = _full_out(tmp_path / "out")
     before = (out / "roster.csv").read_bytes()
     result = invoke(["roster", DEMO, "-w", WEEK, "-o", out, "--time-limit", "0.001"])
@@ -66,7 +80,7 @@ def _fake_result(status: str, interrupted: bool) -> Result:
 
 def test_interrupt_before_any_roster_exits_130(tmp_path, monkeypatch):
     """Ctrl-C before the first roster: exit 130, one interrupted line, the earlier roster untouched."""
-    monkeypatch.setattr(plan_mod, "solve_week", lambda *a, **k: _fake_result("interrupted", True))
+    monkeypatch.setattr(plan_mod, "solve_period", lambda *a, **k: _fake_result("interrupted", True))
     data = write_data(tmp_path / "d")
     out = _full_out(tmp_path / "out")
     before = (out / "roster.csv").read_bytes()
@@ -82,7 +96,7 @@ def test_interrupt_while_loading_writes_nothing(tmp_path, monkeypatch):
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(plan_mod, "solve_week", boom)
+    monkeypatch.setattr(plan_mod, "solve_period", boom)
     data = write_data(tmp_path / "d")
     out = _full_out(tmp_path / "out")
     before = tree_digest(out)
@@ -94,7 +108,7 @@ def test_interrupt_while_loading_writes_nothing(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("status", "interrupted", "code"), [
     ("optimal", False, 0), ("feasible", False, 0), ("feasible", True, 130), ("infeasible", False, 1),
-    ("no_solution", False, 3), ("model_invalid", False, 3), ("interrupted", True, 130),
+    ("no_solution", False, 3), ("model_invalid", False, 70), ("interrupted", True, 130),
 ])
 def test_plan_exit_code(status, interrupted, code):
     """One place decides the exit code of a plan."""

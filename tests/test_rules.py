@@ -513,14 +513,34 @@ def test_own_wijk_share_window_makes_up_for_a_week(tmp_path):
     expect(verdicts(ds, r, "own_wijk_share", history=hist), True)
 
 
-def test_own_wijk_share_week_cut_short_by_sickness_holds(tmp_path):
-    # Sick from Wednesday 00:00 to the end of the week; Monday and Tuesday 08-16 with 4 h noodhulp on Tuesday:
-    # 12 of 16 h own (75 %), but nothing after the sick call can be planned: the week is not held to the norm.
+def _sick_call_from_wednesday(tmp_path):  # type: ignore[no-untyped-def]
+    """The data with a sick call (a re-plan's added_absences.csv) from Wednesday 00:00 to the end of the week."""
+    from planner.plan import with_added_absences
+
+    ds = make_dataset(tmp_path, files={"team_demand.csv": TEAM})
+    (tmp_path / "added_absences.csv").write_text(
+        "officer_id,start,end,reason,hours\nW-01,2027-01-20T00:00+01:00,2027-01-25T00:00+01:00,ziek,24\n",
+        encoding="utf-8")
+    return with_added_absences(ds, tmp_path)
+
+
+def _monday_tuesday():  # type: ignore[no-untyped-def]
+    return roster_of(blocks("W-01", d(0), "08:00", "16:00"), blocks("W-01", d(1), "11:00", "15:00"),
+                     blocks("W-01", d(1), "15:00", "19:00", "noodhulp", task="Noodhulp"))
+
+
+def test_own_wijk_share_week_cut_short_by_a_sick_call_holds(tmp_path):
+    # A sick call from Wednesday 00:00 to the end of the week; Monday and Tuesday 08-16 with 4 h noodhulp on
+    # Tuesday: 12 of 16 h own (75 %), but nothing after the sick call can be planned: not held to the norm.
+    expect(verdicts(_sick_call_from_wednesday(tmp_path), _monday_tuesday(), "own_wijk_share"), True)
+
+
+def test_own_wijk_share_sickness_known_in_advance_violated(tmp_path):
+    # The same sickness in absences.csv (known when the week is planned): Monday and Tuesday are planned to the
+    # norm like any other days, and 12 / 16 h = 75 % breaks it.
     ds = make_dataset(tmp_path, absences=[("W-01", "2027-01-20", "2027-01-24", "ziek")],
                       files={"team_demand.csv": TEAM})
-    r = roster_of(blocks("W-01", d(0), "08:00", "16:00"), blocks("W-01", d(1), "11:00", "15:00"),
-                  blocks("W-01", d(1), "15:00", "19:00", "noodhulp", task="Noodhulp"))
-    expect(verdicts(ds, r, "own_wijk_share"), True)
+    expect(verdicts(ds, _monday_tuesday(), "own_wijk_share"), False)
 
 
 def test_own_wijk_share_leave_is_not_sickness_violated(tmp_path):

@@ -357,7 +357,7 @@ def roster(
         help="Address of a running Dask scheduler (tcp://host:8786) to solve the teams on; "
         "its workers need planner installed.",
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line (and, on stderr, what the status needs explained)."),
 ) -> None:
     """Plan a week (or a period of weeks) for every team: at least 80 % in the own wijk, within the
     Arbeidstijdenwet."""
@@ -422,6 +422,8 @@ def roster(
         write_outputs(out_dir, plan, days, ds.absences, ds=ds)
     if quiet:
         console.print(f"status: {plan.status}", highlight=False)
+        for line in plan.explanation:  # the reasons stay visible (on stderr) when the grid is not printed
+            err_console.print(f"  ! {line}", markup=False, highlight=False)
     else:
         print_plan(plan, days, ds.absences)
         console.print(f"written to {out_dir}/", highlight=False, markup=False)

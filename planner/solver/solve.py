@@ -339,7 +339,7 @@ def _solve_stages(
     if hint:
         fixed = _complete_hint(built, hint, params, deadline)
         if fixed is not None:  # the hint is a whole roster: it stands if no stage finds anything in time
-            out = _Outcome("feasible", fixed)
+            out = _Outcome("no_solution", fixed)
     holder = [] if holder is None else holder
     for k, stage in enumerate(plan or [None]):
         if flag[0]:  # interrupted: keep what there is
@@ -386,6 +386,8 @@ def _solve_stages(
         elif status != "infeasible":
             out.status = "feasible"  # a later stage ran out of time: the last stage's roster stands
         break
+    if out.solver is not None and out.status == "no_solution":
+        out.status = "feasible"  # no stage found anything in time: the hint's roster stands
     return out
 
 
