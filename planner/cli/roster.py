@@ -324,8 +324,8 @@ def roster(
         None,
         "--time-limit",
         metavar="SECONDS",
-        help="Seconds per solve, one solve per team (default: planner.toml, 30; with several teams 300 s per "
-        "process spread over the teams, at least 5 s each).",
+        help="Seconds per week planned, one solve per team (default: planner.toml, 30; a period of N weeks gets N "
+        "times this; with several teams 300 s per process spread over the teams, at least 5 s each).",
     ),
     workers: int = typer.Option(
         None,

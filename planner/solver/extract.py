@@ -67,8 +67,8 @@ def extract_roster(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
                     if team is not None:
                         dm = inst.demands[team]
                         act, wijk, task = dm.kind, dm.wijk_code, dm.name
-                    elif pres is not None:
-                        act, wijk, task = "wijk", inst.demands[pres].wijk_code, ""
+                    elif pres is not None:  # the task says which presence window (its theme) the hour is for
+                        act, wijk, task = "wijk", inst.demands[pres].wijk_code, inst.demands[pres].theme
                     else:
                         act, wijk, task = "wijk", o.primary, ""
                 start, end = inst.at(lo), inst.at(hi)

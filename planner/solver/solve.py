@@ -241,6 +241,9 @@ def _solve_groups(
     from concurrent.futures import ThreadPoolExecutor
 
     groups = wijk_groups(inst)
+    full_hint = hint
+    if hint is not None:  # groups plan no team work: their hint has none either
+        hint = {k: (0 if k.startswith("team[") else v) for k, v in hint.items()}
     now = time.perf_counter()
     g_deadline = now + GROUP_SHARE * max(0.0, deadline - now)
     holder: list[Any] = []
@@ -254,7 +257,9 @@ def _solve_groups(
         share = max(0.0, g_deadline - start) * threads / max(1, left[0])  # a fair share of what is left
         left[0] -= 1
         sub = dataclasses.replace(inst, officers=[inst.officers[i] for i in members])
-        gb = build_model(sub, change_from=change_from, allow_breaches=elastic, symmetry=False)
+        # Interchangeable officers share their wijken, so they are in one group: the group orders them (unless
+        # a hint may not follow that order).
+        gb = build_model(sub, change_from=change_from, allow_breaches=elastic, symmetry=None if hint is None else False)
         g_terms = _group_terms(sub, gb.terms, list(range(len(members))))
         gb.terms = g_terms
         for ov in gb.ctx.officers:  # team work never helps a group level; without it the group hints the whole
@@ -288,8 +293,10 @@ def _solve_groups(
         if out.status != "optimal" and status == "optimal":
             status = "feasible"
         info.append({"officers": ids, "status": out.status})
-        for v in _decisions(gb):
-            values[v.name] = int(out.solver.value(v))
+        mine = {v.name: int(out.solver.value(v)) for v in _decisions(gb)}
+        if full_hint is not None:
+            _hint_team_work(gb, mine, full_hint)
+        values.update(mine)
         full = _group_terms(inst, built.terms, members)  # the whole team keeps what the group reached
         for lv in GROUP_LEVELS:
             got = sum(t.coef * (out.solver.value(t.var) if not isinstance(t.var, int) else t.var)
@@ -298,6 +305,22 @@ def _solve_groups(
             if mine:
                 built.model.add(sum(t.coef * t.var for t in mine) <= int(got))
     return status, values, info
+
+
+def _hint_team_work(gb: Built, values: dict[str, int], full: dict[str, int]) -> None:
+    """Give each officer of a group who kept the hint's shifts the hint's team work again (the group planned none).
+
+    Safe: a part of a lawful roster's team work keeps every team demand rule, and the officer's shifts, hours and
+    own-wijk hours are the hint's, which kept the norm."""
+    for ov in gb.ctx.officers:
+        xs = [x.name for e in ov.entries for _, x in e.choices]
+        if not all(values.get(n) == full.get(n) for n in xs):
+            continue
+        for p in ov.pieces:
+            team = {x.name: full.get(x.name, 0) for x in p.team.values()}
+            if any(team.values()):
+                values.update(team)
+                values.update({x.name: 0 for x in p.pres.values()})
 
 
 #: Time a group may take to find its first lawful roster when its stages found none in its share of the time.
@@ -369,6 +392,11 @@ def _solve_stages(
             gap = 0.0 if status == "optimal" else (abs(value - bound) / max(abs(value), 1e-9) if value else 0.0)
             out.stages.append({"levels": stage.levels if stage else [], "status": status, "objective": value,
                                "bound": bound, "seconds": round(solver.wall_time, 3)})
+            keep = out.solver
+            if keep is not None and stage is not None and round(keep.value(expr)) <= value:
+                # No better on this stage than the roster already held (the hint, or an earlier stage's): keep
+                # that one, which is at least as good here and was not made worse on the levels below.
+                solver = keep
             out.solver, out.objective, out.bound = solver, float(value), float(bound)
             if not out.gap:  # the gap of the most important stage not proven optimal
                 out.gap = gap
@@ -421,6 +449,8 @@ def solve_period(
     t0 = time.perf_counter()
     mondays = [mondays] if isinstance(mondays, dt.date) else sorted(mondays)
     params = solver_parameters(ds, time_limit_s, workers, seed)
+    per_week = params["max_time_in_seconds"]
+    params["max_time_in_seconds"] = per_week * len(mondays)  # the time limit is per week planned
     params |= {"planner": __version__, "ortools": getattr(ortools, "__version__", "unknown"), "weeks": len(mondays)}
     if deterministic_time is not None:
         params["max_deterministic_time"] = deterministic_time
@@ -431,9 +461,19 @@ def solve_period(
     extra = change_from if change_from is not None and len(change_from) else hint
     if isinstance(extra, dict):
         extra = None
+    greedy: pd.DataFrame | None = None
+    flag = [False]
+    if len(mondays) > 1 and hint is None and extra is None and instance is None:
+        # A period starts from the weeks planned one after another (each with the one before as history), so the
+        # period's roster is never worse, level by level, than planning week by week; the rest of the time
+        # improves on it as one model.
+        greedy, greedy_levels = _greedy(ds, mondays, hist, pins, frozen_before, params, flag, GREEDY_SHARE * per_week)
+        deadline = time.perf_counter() + (1 - GREEDY_SHARE) * params["max_time_in_seconds"]
+        if greedy is not None:
+            extra = greedy
+            params["greedy_week_levels"] = greedy_levels  # each week's levels in its own model, summed
     inst = instance or build_instance(ds, mondays, hist, pins, frozen_before, extra_shifts=extra)
     log: list[tuple[float, float, float]] = []
-    flag = [False]
     if isinstance(hint, dict):
         hint_values: dict[str, int] | None = hint
     else:
@@ -442,8 +482,18 @@ def solve_period(
     rounds = 0
     elastic = late = False
     while True:
-        built = build_model(inst, change_from=change_from, allow_breaches=elastic)
+        # No symmetry breaking in the whole team's model: the groups' rosters are its hints, and an order the
+        # groups did not impose could make a hint infeasible.
+        built = build_model(inst, change_from=change_from, allow_breaches=elastic, symmetry=False)
         _add_cuts(built, cuts)
+        greedy_fixed = None
+        if greedy is not None and not rounds and not elastic:
+            hint_values = _hint_from_roster(built, greedy)  # the shifts and what each hour of them is for
+            greedy_fixed = _complete_hint(built, hint_values, params, deadline)  # the week-by-week roster
+            if greedy_fixed is not None:  # measured by the period's own model, as the period's roster is
+                vec = _level_vector(built, greedy_fixed)
+                params["greedy_levels"] = {lv: v / LEVEL_SCALE.get(lv, 1) for lv, v in zip(LEVELS, vec, strict=True)
+                                           if lv in {t.level for t in built.terms}}
         tg = time.perf_counter()
         g_status, g_hint, g_info = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
                                                  hint_values)
@@ -457,7 +507,7 @@ def solve_period(
             outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, kept)
             if g_status != "optimal" and outcome.status == "optimal":
                 outcome.status = "feasible"
-            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "status": g_status,
+            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "group_status": [g["status"] for g in g_info], "status": g_status,
                                    "seconds": round(tg, 3)}]
         if outcome.status == "infeasible" and allow_breaches and not elastic and not flag[0]:
             elastic = True  # nothing lawful exists: now, and only now, let the rules bend at their price
@@ -469,6 +519,13 @@ def solve_period(
             late = True
             deadline = time.perf_counter() + max(FIRST_ROSTER_GRACE_S, params["max_time_in_seconds"])
             continue
+        if greedy_fixed is not None and (
+                outcome.solver is None or _level_vector(built, greedy_fixed) < _level_vector(built, outcome.solver)):
+            # The period model did not beat planning week by week in the time given: that roster stands.
+            outcome.solver = greedy_fixed
+            outcome.status = "feasible" if outcome.status in ("optimal", "no_solution") else outcome.status
+            outcome.notes.append("planned week by week: the period as one model found nothing better in the time "
+                                 "given (allow more with --time-limit)")
         if outcome.solver is None:
             break
         if late:
@@ -613,6 +670,94 @@ def _add_cuts(built: Built, cuts: list[list[tuple[str, int]]]) -> None:
     for cut in cuts:
         lits = [by_name[n].Not() if val else by_name[n] for n, val in cut if n in by_name]
         built.model.add_bool_or(lits)
+
+
+#: Share of a period's time limit for planning its weeks one after another first (the period's starting point).
+GREEDY_SHARE = 0.4
+
+
+def _level_vector(built: Built, solver: Any) -> tuple[float, ...]:
+    """The roster's value on each level of the ordered objective, most important first (compare as tuples)."""
+    per: dict[str, float] = {}
+    for t in built.terms:
+        per[t.level] = per.get(t.level, 0) + t.coef * (solver.value(t.var) if not isinstance(t.var, int) else t.var)
+    return tuple(per.get(lv, 0.0) for lv in LEVELS)
+
+
+def _greedy(
+    ds: Dataset, mondays: list[dt.date], history: pd.DataFrame | None, pins: pd.DataFrame | None,
+    frozen_before: dt.datetime | None, params: dict[str, Any], flag: list[bool], budget_s: float,
+) -> tuple[pd.DataFrame | None, dict[str, float]]:
+    """The period planned week by week (``budget_s`` each), each week with the weeks before it as history: the
+    roster (None if a week has none) and the sum of the weeks' levels."""
+    from planner.checker import combine_history
+
+    rosters: list[pd.DataFrame] = []
+    levels: dict[str, float] = {}
+    hist = history
+    for m in mondays:
+        week_pins = None
+        if pins is not None and len(pins):
+            week_pins = pins[[m <= d < m + dt.timedelta(days=7) for d in pins["date"]]]
+        r = solve_period(ds, [m], history=hist, time_limit_s=budget_s,
+                         workers=params["num_workers"], seed=params["random_seed"], pins=week_pins,
+                         frozen_before=frozen_before, explain=False)
+        if r.interrupted:
+            flag[0] = True
+        if not r.has_roster or r.interrupted:
+            return None, {}
+        rosters.append(r.roster)
+        for lv, v in r.levels.items():
+            levels[lv] = levels.get(lv, 0.0) + v
+        hist = combine_history([h for h in (hist, r.roster) if h is not None])
+    return pd.concat(rosters, ignore_index=True), levels
+
+
+def _hint_from_roster(built: Built, roster: pd.DataFrame) -> dict[str, int]:
+    """Hint values that reproduce a roster in ``built``'s model: its shifts, and per piece of time what it was for
+    (a wijk's presence window, a team demand window, with the travel to it) as the roster's blocks say."""
+    from planner.rules.base import epoch_min
+    from planner.rules.timeline import read_blocks
+
+    inst = built.ctx.inst
+    out = _hint_values(inst, roster)
+    e0 = epoch_min(inst.epoch)
+    by: dict[str, list[tuple[int, int, Any]]] = {}
+    for b in read_blocks(roster, inst.cfg.tz, history=False):
+        by.setdefault(b.officer_id, []).append((epoch_min(b.start) - e0, epoch_min(b.end) - e0, b))
+    from planner.rules.soft import pinned_cover
+
+    room: dict[tuple[int, int, int], int] = {}  # officers a window may still count at a moment (its cap)
+
+    def take(j: int, a: int, b: int) -> bool:
+        key = (j, a, b)
+        if key not in room:
+            dm = inst.demands[j]
+            room[key] = dm.cap - pinned_cover(built.ctx, dm, inst.at(a), inst.at(b)) // max(b - a, 1)
+        if room[key] <= 0:
+            return False
+        room[key] -= 1
+        return True
+
+    for ov in built.ctx.officers:
+        mine = by.get(ov.facts.officer_id, [])
+        for p in ov.pieces:
+            here = [b for s, e, b in mine if s < p.b and p.a < e]
+            used = False
+            for j, x in p.team.items():
+                dm = inst.demands[j]
+                v = not used and any(b.activity in (dm.kind, "travel") and (b.task or "") == dm.name for b in here)
+                v = v and take(j, p.a, p.b)
+                used = used or v
+                out[x.name] = int(v)
+            for j, x in p.pres.items():
+                dm = inst.demands[j]
+                v = not used and any(b.activity == "wijk" and b.wijk_code == dm.wijk_code
+                                     and (b.task or dm.theme) == dm.theme for b in here)
+                v = v and take(j, p.a, p.b)
+                used = used or v
+                out[x.name] = int(v)
+    return out
 
 
 def _hint_values(inst: Instance, roster: pd.DataFrame) -> dict[str, int]:
