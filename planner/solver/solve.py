@@ -305,9 +305,9 @@ def _solve_groups(
         for lv in GROUP_LEVELS:
             got = sum(t.coef * (out.solver.value(t.var) if not isinstance(t.var, int) else t.var)
                       for t in g_terms if t.level == lv and t.rule not in TEAM_RULES)
-            mine = [t for t in full if t.level == lv and t.rule not in TEAM_RULES]
-            if mine:
-                built.model.add(sum(t.coef * t.var for t in mine) <= int(got))
+            kept = [t for t in full if t.level == lv and t.rule not in TEAM_RULES]
+            if kept:
+                built.model.add(sum(t.coef * t.var for t in kept) <= int(got))
     return status, values, info
 
 
@@ -531,7 +531,8 @@ def solve_period(
             outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, kept)
             if g_status != "optimal" and outcome.status == "optimal":
                 outcome.status = "feasible"
-            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "group_status": [g["status"] for g in g_info], "status": g_status,
+            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info),
+                                   "group_status": [g["status"] for g in g_info], "status": g_status,
                                    "seconds": round(tg, 3)}]
         if outcome.status == "infeasible" and allow_breaches and not elastic and not flag[0]:
             elastic = True  # nothing lawful exists: now, and only now, let the rules bend at their price
