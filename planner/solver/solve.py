@@ -235,6 +235,7 @@ def _solve_groups(
     elastic: bool,
     hint: dict[str, int] | None,
     lawful_hint: bool = False,
+    keep_days: dict[tuple[str, dt.date], bool] | None = None,
 ) -> tuple[str, dict[str, int], list[dict[str, Any]]]:
     """Solve the group levels per group of officers, side by side on the workers; keep what each group reached
     (its optimum, or its best in its share of the time) in ``built`` and return the decisions as a hint. Status
@@ -263,7 +264,9 @@ def _solve_groups(
         sub = dataclasses.replace(inst, officers=[inst.officers[i] for i in members])
         # Interchangeable officers share their wijken, so they are in one group: the group orders them (unless
         # a hint may not follow that order).
-        gb = build_model(sub, change_from=change_from, allow_breaches=elastic, symmetry=None if hint is None else False)
+        gb = build_model(sub, change_from=change_from, allow_breaches=elastic,
+                         symmetry=None if hint is None and not keep_days else False)
+        _keep_days(gb, keep_days)
         g_terms = _group_terms(sub, gb.terms, list(range(len(members))))
         gb.terms = g_terms
         for ov in gb.ctx.officers:  # team work never helps a group level; without it the group hints the whole
@@ -445,6 +448,7 @@ def solve_period(
     frozen_before: dt.datetime | None = None,
     deterministic_time: float | None = None,
     explain: bool = True,
+    keep_days: dict[tuple[str, dt.date], bool] | None = None,
 ) -> Result:
     """Solve the ISO weeks ``mondays`` for every officer in ``ds`` (one team) as one model.
 
@@ -453,7 +457,8 @@ def solve_period(
     ``changes`` level and is the hint; ``hint`` is a roster or variable values to start from; ``allow_breaches``
     returns, when no lawful roster exists, the one with the fewest breaches (each named; ``Result.breaches``).
     ``instance`` (built by ``build_instance`` for the same data) skips building it; ``deterministic_time`` bounds
-    the search by CP-SAT's machine-independent work counter (reproducible sweep samples).
+    the search by CP-SAT's machine-independent work counter (reproducible sweep samples). ``keep_days`` holds
+    (officer, date) -> works: published work and rest days a re-plan must keep.
     """
     t0 = time.perf_counter()
     mondays = [mondays] if isinstance(mondays, dt.date) else sorted(mondays)
@@ -502,6 +507,7 @@ def solve_period(
         # No symmetry breaking in the whole team's model: the groups' rosters are its hints, and an order the
         # groups did not impose could make a hint infeasible.
         built = build_model(inst, change_from=change_from, allow_breaches=elastic, symmetry=False)
+        _keep_days(built, keep_days)
         if t_build is not None:
             deadline += time.perf_counter() - t_build
             t_build = None
@@ -520,7 +526,8 @@ def solve_period(
                                            if lv in {t.level for t in built.terms}}
         tg = time.perf_counter()
         g_status, g_hint, g_info = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
-                                                 hint_values, lawful_hint=greedy_fixed is not None)
+                                                 hint_values, lawful_hint=greedy_fixed is not None,
+                                                 keep_days=keep_days)
         tg = time.perf_counter() - tg
         if g_status in ("infeasible", "model_invalid") and not g_hint:
             outcome = _Outcome(g_status)
@@ -548,7 +555,7 @@ def solve_period(
                 outcome.solver is None or _level_vector(built, greedy_fixed) < _level_vector(built, outcome.solver)):
             # The search did not beat the roster it started from in the time given: that roster stands.
             outcome.solver = greedy_fixed
-            outcome.status = "feasible" if outcome.status in ("optimal", "no_solution") else outcome.status
+            outcome.status = "feasible"
             outcome.notes.append(start_note)
         if outcome.solver is None:
             break
@@ -665,6 +672,17 @@ def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], d
         _hint_all(model, solver)
         return solver
     return None
+
+
+def _keep_days(built: Built, keep: dict[tuple[str, dt.date], bool] | None) -> None:
+    """Hold each (officer, date) of ``keep`` to work (True) or rest (False) on that date."""
+    if not keep:
+        return
+    for ov in built.ctx.officers:
+        for e in ov.entries:
+            want = keep.get((ov.facts.officer_id, e.date))
+            if want is not None and e.choices and not e.history:
+                built.model.add(e.works == int(want))
 
 
 def _repair(built: Built, start: pd.DataFrame, hint: dict[str, int], history: pd.DataFrame | None,
