@@ -383,7 +383,8 @@ class SolverSettings:
     """CP-SAT parameters: time limit, workers (0 = auto), seed, time resolution in minutes."""
 
     time_limit_s: SFloat = Field(
-        default=30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="time limit in seconds per week planned (a period of N weeks: N times this)"
+        default=30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False,
+        description="time limit in seconds per week planned (a period of N weeks: N times this)",
     )
     workers: StrictInt = Field(default=0, ge=0, le=MAX_WORKERS, description="search threads; 0 = auto (every core)")
     seed: StrictInt = Field(default=0, ge=0, le=MAX_SEED, description="random seed (same seed and inputs: same roster)")
@@ -545,11 +546,11 @@ _REPLACED = {
     "balance_max_minus_hours",
     "solver.group_bound": "removed: the ordered objective needs no group bound",
     "weights.presence": "removed: the objective is ordered (law, norm, wijk demand, team demand, hours, fairness, "
-    "wishes); see docs/rules.md",
-    "weights.team": "removed: the objective is ordered; see docs/rules.md",
-    "weights.hours_deviation": "removed: the objective is ordered; see docs/rules.md",
+    "wishes); see docs/checker.md",
+    "weights.team": "removed: the objective is ordered; see docs/checker.md",
+    "weights.hours_deviation": "removed: the objective is ordered; see docs/checker.md",
     "weights.fairness": "removed: use [weights] nights, evenings and weekends",
-    "weights.wishes": "removed: the objective is ordered; see docs/rules.md",
+    "weights.wishes": "removed: the objective is ordered; see docs/checker.md",
     "weights.change": "removed: changes in a re-plan are their own level of the ordered objective",
 }
 
