@@ -22,7 +22,7 @@ import pandas as pd
 
 from planner import atomic
 from planner.roster_io import roster_to_csv_text
-from planner.safe import csv_cell
+from planner.safe import csv_cell, ics_text
 from planner.timeutil import minutes_between, week_label
 from planner.workbook import week_share, xlsx_bytes
 
@@ -183,7 +183,7 @@ def activity_label(activity: str) -> str:
 
 
 def _id_hash(text: str, n: int = 10) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:n]  # any id, lone surrogates too
 
 
 def calendar_names(ids: Iterable[str]) -> dict[str, str]:
@@ -350,10 +350,11 @@ def ics_files(plan: Any, fixed_time: dt.datetime, wijk_names: Mapping[str, str] 
             ev.add("dtstamp", stamp)
             ev.add("dtstart", min(b["start"] for b in blocks).astimezone(zone))
             ev.add("dtend", max(b["end"] for b in blocks).astimezone(zone))
-            ev.add("summary", title)
+            # Input text (wijk names, tasks, shift codes, activities) as a calendar can hold it (docs/outputs.md).
+            ev.add("summary", ics_text(title))
             if location:
-                ev.add("location", location)
-            ev.add("description", description)
+                ev.add("location", ics_text(location))
+            ev.add("description", ics_text(description))
             ev.add("transp", "OPAQUE")
             cal.add_component(ev)
         out[files[oid] + ".ics"] = cal.to_ical()
