@@ -274,22 +274,13 @@ def _with_week_of(roster: Path, oid: str, days: list[tuple[str, str, str]], out:
     return out / "roster.csv"
 
 
-MONDAY_MIDNIGHT_BUG = (
-    "issue 15: a sick call from Monday 00:00 (the first moment of the week) is not a sick call that cuts the week "
-    "short (planner.hours.sick_from needs the start strictly after the week's start), so the norm still holds "
-    "the officer to the hours the sickness does not take: planned 29 h of 36 h available, sick the whole week, "
-    "replan says 'WA0002: 7 h available, 29 h leave or sickness; the 80% own-wijk norm cannot all hold' and exits 1"
-)
-
-
 @pytest.mark.parametrize(
     "days",
     [
         pytest.param([("2027-01-19", "07:00", "16:00"), ("2027-01-20", "07:00", "16:00"),
                       ("2027-01-21", "07:00", "16:00"), ("2027-01-22", "07:00", "16:00")], id="36h-planned"),
         pytest.param([("2027-01-19", "08:00", "18:00"), ("2027-01-20", "07:00", "17:00"),
-                      ("2027-01-21", "07:00", "16:00")], id="29h-planned",
-                     marks=pytest.mark.xfail(strict=True, reason=MONDAY_MIDNIGHT_BUG)),
+                      ("2027-01-21", "07:00", "16:00")], id="29h-planned"),
     ],
 )
 def test_sick_call_at_monday_midnight_replans_and_passes_check(demo_week, tmp_path, days):
