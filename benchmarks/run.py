@@ -385,7 +385,7 @@ def period(rep: Report, code: Code, limits: list[float | None]) -> None:
         out = rep.tmp / f"period-{lim or 'default'}"
         res = roster_cli(code, demo, out, "--weeks", "4", *extra)
         s = res["summary"]
-        chk = check_cli(code, out / "roster.csv", demo, rep.tmp / f"period-{lim}-check.json")
+        chk = check_cli(code, out / "roster.csv", demo, rep.tmp / f"period-{lim or 'default'}-check.json")
         say(f"| period, {tag} | {res['seconds']:.1f} | {res['peak_gib']:.2f} | {s.get('status')} | "
             f"{f(s.get('gap'), 2, True)} | {', '.join(s.get('gap_levels') or []) or '-'} | {f(chk['breaches'])} | "
             f"{load(res)} | {rep.cmd(res)} |")
@@ -409,7 +409,7 @@ def period(rep: Report, code: Code, limits: list[float | None]) -> None:
         parts = [gout / "history" / f"{w}.csv" for w in WEEKS4[:-1]] + [gout / "roster.csv"]
         frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in parts if p.exists()]
         pd.concat(frames, ignore_index=True).to_csv(combined, index=False)
-        gchk = check_cli(code, combined, demo, rep.tmp / f"greedy-{lim}-check.json")
+        gchk = check_cli(code, combined, demo, rep.tmp / f"greedy-{lim or 'default'}-check.json")
         say(f"| four weeks, {tag}: combined | {t_sum:.1f} (Σ) | | | | | {f(gchk['breaches'])} | "
             f"{loads[0][0]:.2f} → {loads[-1][1]:.2f} | {rep.cmd(gchk)} |")
         runs.append((tag, s, weekly, {"notes": notes}))
