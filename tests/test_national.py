@@ -16,7 +16,7 @@ from planner.roster_io import read_roster
 from tests._solver_helpers import MONDAY
 
 #: 60 officers at about 20 per basisteam: three teams. Seed 3 draws no part-timer whose week is impossible
-#: on its own (see benchmarks/_region.py), so every team must come back with a roster.
+#: on its own, so every team must come back with a roster.
 OFFICERS, SEED = 60, 3
 
 
