@@ -384,7 +384,8 @@ class SolverSettings:
 
     time_limit_s: SFloat = Field(
         default=30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False,
-        description="time limit in seconds per week planned (a period of N weeks: N times this)",
+        description="time limit in seconds per week planned (a period of N weeks: N times this, and at most a "
+        "quarter more when its weeks, planned one by one first, use all of theirs)",
     )
     workers: StrictInt = Field(default=0, ge=0, le=MAX_WORKERS, description="search threads; 0 = auto (every core)")
     seed: StrictInt = Field(default=0, ge=0, le=MAX_SEED, description="random seed (same seed and inputs: same roster)")

@@ -325,7 +325,8 @@ def roster(
         "--time-limit",
         metavar="SECONDS",
         help="Seconds per week planned, one solve per team (default: planner.toml, 30; a period of N weeks gets N "
-        "times this; with several teams 300 s per process spread over the teams, at least 5 s each).",
+        "times this, at most a quarter more when its weeks planned one by one first use all of theirs; with "
+        "several teams 300 s per process spread over the teams, at least 5 s each).",
     ),
     workers: int = typer.Option(
         None,

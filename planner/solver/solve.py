@@ -515,8 +515,11 @@ def solve_period(
         # A period starts from the weeks planned one after another (each with the one before as history), so the
         # period's roster is never worse, level by level, than planning week by week; the rest of the time
         # improves on it as one model.
-        greedy, greedy_levels = _greedy(ds, mondays, hist, pins, frozen_before, params, flag, GREEDY_SHARE * per_week)
-        deadline = time.perf_counter() + (1 - GREEDY_SHARE) * params["max_time_in_seconds"]
+        # Each week gets the week's own time limit (a week proven optimal sooner hands the rest on), so the start
+        # is what planning the weeks one by one gives; the period model improves it in what is left, at least
+        # PERIOD_MIN_SHARE of the period's time.
+        greedy, greedy_levels = _greedy(ds, mondays, hist, pins, frozen_before, params, flag, per_week)
+        deadline = max(deadline, time.perf_counter() + PERIOD_MIN_SHARE * params["max_time_in_seconds"])
         if greedy is not None:
             extra = start = greedy
             start_note = ("planned week by week: the period as one model found nothing better in the time given "
@@ -765,8 +768,9 @@ def _add_cuts(built: Built, cuts: list[list[tuple[str, int]]]) -> None:
 #: Seconds a complete hint may always take to be checked and completed (propagation on a big period model).
 COMPLETE_HINT_MIN_S = 3.0
 
-#: Share of a period's time limit for planning its weeks one after another first (the period's starting point).
-GREEDY_SHARE = 0.4
+#: A period first plans its weeks one after another, each within the week's time limit (the period's starting
+#: point); the period model then gets what is left of the period's time, and at least this share of it.
+PERIOD_MIN_SHARE = 0.25
 
 
 def _level_vector(built: Built, solver: Any) -> tuple[float, ...]:
