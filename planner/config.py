@@ -383,7 +383,8 @@ class SolverSettings:
     """CP-SAT parameters: time limit, workers (0 = auto), seed, time resolution in minutes."""
 
     time_limit_s: SFloat = Field(
-        default=30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="time limit in seconds per week planned (a period of N weeks: N times this)"
+        default=30, gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False,
+        description="time limit in seconds per week planned (a period of N weeks: N times this)",
     )
     workers: StrictInt = Field(default=0, ge=0, le=MAX_WORKERS, description="search threads; 0 = auto (every core)")
     seed: StrictInt = Field(default=0, ge=0, le=MAX_SEED, description="random seed (same seed and inputs: same roster)")

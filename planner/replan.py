@@ -156,8 +156,15 @@ def replan_week(
     added = sickness(ds, absent, at, until, roster)
     changed_ds = with_changes(ds, added, extra_team_demand)
     pins = frozen_part(roster, at, set(absent))
+    # Start from the roster as it was without the sick officers' hours from ``at`` to ``until``: usually lawful, so a
+    # sick call always has an answer; the search then improves it with as few changes as it can.
+    pinned = set(zip(pins["officer_id"], pins["start"], strict=True))
+    later = roster[[s >= at and (o, s) not in pinned and not (o in absent and s < until and e > at)
+                    for o, s, e in zip(roster["officer_id"], roster["start"], roster["end"], strict=True)]]
+    start = pd.concat([pins, later], ignore_index=True)
     result = solve_period(
-        changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, **solve_kw
+        changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, hint=start,
+        **solve_kw
     )
     changed, affected = diff_rosters(roster, result.roster) if result.has_roster else (0, [])
     return Replan(result, changed, affected, at, changed_ds, added)
@@ -167,10 +174,23 @@ def _key(r: dict[str, Any]) -> tuple:
     return (r["officer_id"], r["start"], r["end"], r["activity"], r["wijk_code"] or "")
 
 
+def _merged(roster: pd.DataFrame) -> set[tuple]:
+    """A roster's blocks with adjacent blocks of the same officer, activity and wijk joined (a presence block
+    split by the demand theme it serves is one block to the officer)."""
+    out: list[list[Any]] = []
+    for r in sorted((_key(r) for r in roster.to_dict("records")), key=lambda k: (k[0], k[1])):
+        last = out[-1] if out else None
+        if last is not None and last[0] == r[0] and last[2] == r[1] and last[3:] == list(r[3:]):
+            last[2] = r[2]
+        else:
+            out.append(list(r))
+    return {tuple(x) for x in out}
+
+
 def diff_rosters(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, list[str]]:
-    """Blocks that differ (in either roster but not both) and the officers they belong to."""
-    a = {_key(r) for r in old.to_dict("records")}
-    b = {_key(r) for r in new.to_dict("records")}
+    """Blocks that differ (in either roster but not both, adjacent blocks of one activity and wijk joined) and the
+    officers they belong to."""
+    a, b = _merged(old), _merged(new)
     diff = a ^ b
     return len(diff), sorted({k[0] for k in diff})
 

@@ -172,26 +172,36 @@ class Store:
         ``officers`` (``FACT_COLUMNS`` without ``week``) are the facts of every officer of the week, stored with
         the version so that a report can do without officers.csv for this week.
         """
+        return self.publish_weeks([(roster, roster_csv, week, officers)], inputs, source)[0]
+
+    def publish_weeks(self, weeks: list[tuple[pd.DataFrame, str, str, pd.DataFrame | None]],
+                      inputs: dict[str, str], source: str) -> list[PublishedVersion]:
+        """Store each ``(roster, roster_csv, week, officers)`` as the next version of its week, in one
+        transaction: a period is published whole or not at all."""
         now = _now()
-        digest = sha256_text(roster_csv)
-        rows = _block_rows(roster)
+        out = []
         with self._write() as cur:
-            (last,) = cur.execute("SELECT COALESCE(MAX(version), 0) FROM published WHERE week = ?", (week,)).fetchone()
-            version = int(last) + 1
-            cur.execute(
-                "INSERT INTO published (week, version, published_at, roster_sha256, roster_csv, inputs_json, source,"
-                " n_blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (week, version, now, digest, roster_csv, json.dumps(inputs, sort_keys=True), source, len(rows)),
-            )
-            pid = cur.lastrowid
-            cur.executemany(
-                'INSERT INTO published_blocks (published_id, officer_id, date, start, "end", activity, wijk_code,'
-                " shift, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(pid, *r) for r in rows],
-            )
-            if officers is not None and len(officers):
-                self._insert_facts(cur, "published_id", pid, officers.assign(week=week))
-        return PublishedVersion(week, version, now, digest, dict(inputs), source, len(rows))
+            for roster, roster_csv, week, officers in weeks:
+                digest = sha256_text(roster_csv)
+                rows = _block_rows(roster)
+                (last,) = cur.execute("SELECT COALESCE(MAX(version), 0) FROM published WHERE week = ?",
+                                      (week,)).fetchone()
+                version = int(last) + 1
+                cur.execute(
+                    "INSERT INTO published (week, version, published_at, roster_sha256, roster_csv, inputs_json,"
+                    " source, n_blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (week, version, now, digest, roster_csv, json.dumps(inputs, sort_keys=True), source, len(rows)),
+                )
+                pid = cur.lastrowid
+                cur.executemany(
+                    'INSERT INTO published_blocks (published_id, officer_id, date, start, "end", activity,'
+                    " wijk_code, shift, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(pid, *r) for r in rows],
+                )
+                if officers is not None and len(officers):
+                    self._insert_facts(cur, "published_id", pid, officers.assign(week=week))
+                out.append(PublishedVersion(week, version, now, digest, dict(inputs), source, len(rows)))
+        return out
 
     def import_realized(self, roster: pd.DataFrame, file_sha256: str, source: str,
                         inputs: dict[str, str], officers: pd.DataFrame | None = None) -> ImportBatch:

@@ -529,7 +529,8 @@ def test_own_wijk_share_violated(tmp_path: Path) -> None:
     )
     got = only(check_roster(ds, roster), "own_wijk_share")
     assert [(b.officer_id, b.when, b.amount) for b in got] == [("W-01", "2027-W03", 7.2)]
-    assert got[0].message == "W-01: 60.0% of 36.0 hours in the own wijk in 2027-W03 (reading 'in'); needs 80%: 7.2 h short"
+    assert got[0].message == ("W-01: 60.0% of 36.0 hours in the own wijk in 2027-W03 (reading 'in'); needs 80%: "
+                              "7.2 h short")
 
 
 def test_own_wijk_share_holds_reading_in_of_voor(tmp_path: Path) -> None:

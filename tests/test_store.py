@@ -32,11 +32,11 @@ def ds(tmp_path: Path):
 def test_publishing_the_same_week_twice_keeps_both_versions(ds, tmp_path: Path) -> None:
     store = tmp_path / "data" / "planner.sqlite"
     out = make_out_dir(tmp_path / "out", PLANNED_W03, "2027-W03", {"officers.csv": ds.files["officers.csv"]})
-    v1, _ = publish(out, store, ds)
+    [v1], _ = publish(out, store, ds)
     # The second run changes one block: Friday noodhulp becomes wijk.
     (out / "roster.csv").write_text(PLANNED_W03.replace("12:00+01:00,noodhulp,,,noodhulp",
                                                         "12:00+01:00,wijk,WK000101,,"))
-    v2, _ = publish(out, store, ds)
+    [v2], _ = publish(out, store, ds)
     assert (v1.week, v1.version, v2.version) == ("2027-W03", 1, 2)
     assert v1.roster_sha256 == sha256_text(PLANNED_W03) != v2.roster_sha256
     with open_store(store) as st:
@@ -53,7 +53,7 @@ def test_publishing_the_same_week_twice_keeps_both_versions(ds, tmp_path: Path) 
 
 def test_publish_takes_input_hashes_from_the_data_folder_when_summary_has_none(ds, tmp_path: Path) -> None:
     out = write(tmp_path / "out" / "roster.csv", PLANNED_W04).parent  # no summary.json: week from the dates
-    v, warnings = publish(out, tmp_path / "s.sqlite", ds)
+    [v], warnings = publish(out, tmp_path / "s.sqlite", ds)
     assert v.week == "2027-W04" and v.inputs == ds.files and warnings == []
 
 
@@ -63,11 +63,51 @@ def test_publish_warns_when_the_data_folder_changed_since_the_roster(ds, tmp_pat
     assert len(warnings) == 1 and "officers.csv" in warnings[0]
 
 
-def test_publish_refuses_a_roster_of_two_weeks(ds, tmp_path: Path) -> None:
-    out = write(tmp_path / "out" / "roster.csv", PLANNED_W03 + PLANNED_W04.removeprefix(HEADER)).parent
-    with pytest.raises(InputError, match="holds 2 weeks"):
+def test_publish_stores_each_week_of_a_period_roster_as_its_own_version(ds, tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    out = make_out_dir(tmp_path / "out", PLANNED_W03 + PLANNED_W04.removeprefix(HEADER), "2027-W03..2027-W04")
+    versions, _ = publish(out, store, ds)
+    assert [(v.week, v.version) for v in versions] == [("2027-W03", 1), ("2027-W04", 1)]
+    assert [v.n_blocks for v in versions] == [PLANNED_W03.count("\n") - 1, PLANNED_W04.count("\n") - 1]
+    with open_store(store) as st:
+        w03, _ = st.latest_published(["2027-W03"], ds.config.tz)
+        w04, _ = st.latest_published(["2027-W04"], ds.config.tz)
+        text = st.published_csv("2027-W04")
+    assert set(w03["date"].astype(str)) <= {f"2027-01-{d}" for d in range(18, 25)}
+    assert set(w04["date"].astype(str)) <= {f"2027-01-{d}" for d in range(25, 32)}
+    assert text is not None and "2027-01-18" not in text and text.count("\n") == len(w04) + 1
+    again, _ = publish(out, store, ds)  # a second publish: version 2 of both weeks
+    assert [(v.week, v.version) for v in again] == [("2027-W03", 2), ("2027-W04", 2)]
+
+
+def test_publish_of_a_period_is_refused_whole_when_summary_names_other_weeks(ds, tmp_path: Path) -> None:
+    out = make_out_dir(tmp_path / "out", PLANNED_W03 + PLANNED_W04.removeprefix(HEADER), "2027-W03..2027-W05")
+    with pytest.raises(InputError, match="summary.json says 2027-W03..2027-W05"):
         publish(out, tmp_path / "s.sqlite", ds)
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_a_period_is_published_in_one_transaction(ds, tmp_path: Path, monkeypatch) -> None:
+    """A failure while storing the second week leaves no version of the first."""
+    from planner import store as store_mod
+
+    store = tmp_path / "s.sqlite"
+    out = make_out_dir(tmp_path / "out", PLANNED_W03 + PLANNED_W04.removeprefix(HEADER), "2027-W03..2027-W04")
+    calls = []
+    real = store_mod._block_rows
+
+    def failing(roster):
+        calls.append(1)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(roster)
+
+    monkeypatch.setattr(store_mod, "_block_rows", failing)
+    with pytest.raises(Exception, match="disk I/O error|s.sqlite"):
+        publish(out, store, ds)
+    monkeypatch.setattr(store_mod, "_block_rows", real)
+    with open_store(store) as st:
+        assert st.versions() == []
 
 
 def test_publish_refuses_a_summary_week_that_is_not_the_roster_week(ds, tmp_path: Path) -> None:

@@ -30,18 +30,20 @@ def publish(
     store: Path = typer.Option(None, "--store", metavar="PATH",
                                help="History store file (default: DATA_DIR/planner.sqlite)."),
 ) -> None:
-    """Store the week of OUT_DIR/roster.csv as a new published version (1, 2, ...); nothing is overwritten."""
+    """Store the week of OUT_DIR/roster.csv as a new published version (1, 2, ...); nothing is overwritten.
+    A period roster (--weeks N) publishes each of its weeks as its own version, all or none."""
     from planner.dataset import load_dataset
     from planner.report.sources import publish as publish_
 
     with user_errors():
         path = _store_path(store, data)
         ds = load_dataset(data) if data is not None else None
-        version, warnings = publish_(out_dir, path, ds)
+        versions, warnings = publish_(out_dir, path, ds)
     for w in warnings:
         err_console.print(f"warning: {w}", markup=False, highlight=False)
-    console.print(f"published {version.week} version {version.version} ({version.n_blocks} blocks, sha256 "
-                  f"{version.roster_sha256[:12]}) in {path}", markup=False, highlight=False)
+    for version in versions:
+        console.print(f"published {version.week} version {version.version} ({version.n_blocks} blocks, sha256 "
+                      f"{version.roster_sha256[:12]}) in {path}", markup=False, highlight=False)
 
 
 @app.command("import-realized")

@@ -357,7 +357,8 @@ def roster(
         help="Address of a running Dask scheduler (tcp://host:8786) to solve the teams on; "
         "its workers need planner installed.",
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line (and, on stderr, what the status needs explained)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the status line (and, on stderr, what the "
+                               "status needs explained)."),
 ) -> None:
     """Plan a week (or a period of weeks) for every team: at least 80 % in the own wijk, within the
     Arbeidstijdenwet."""

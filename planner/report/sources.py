@@ -119,12 +119,13 @@ def officer_facts(ds: Dataset, weeks: dict[str, set[str] | None]) -> pd.DataFram
     return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
-def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[PublishedVersion, list[str]]:
-    """Store OUT_DIR/roster.csv as a new version of its week; returns the version and warnings.
+def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[list[PublishedVersion], list[str]]:
+    """Store OUT_DIR/roster.csv as a new version of each ISO week it holds; returns the versions and warnings.
 
-    The week comes from OUT_DIR/summary.json (``week``) when present, else from the roster's dates; a roster
-    that spans more than one ISO week is refused. Input hashes come from summary.json (``inputs``), else
-    from the data folder.
+    A week roster gives one version; a period roster (``planner roster --weeks N``) gives one version of each of
+    its weeks, all in one transaction (every week or none). The week or period comes from OUT_DIR/summary.json
+    (``week``: ``2027-W03`` or ``2027-W03..2027-W06``) when present, and must be what the roster holds; without
+    it, from the roster's dates. Input hashes come from summary.json (``inputs``), else from the data folder.
     """
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
@@ -148,16 +149,19 @@ def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[Publis
     blocks = read_roster_file(path, cfg, ds)
     if blocks.empty:
         raise InputError(path, "holds no blocks; nothing to publish")
-    held = sorted({week_label(d - dt.timedelta(days=d.weekday())) for d in blocks["date"]})
-    week = summary.get("week")
-    if week is not None and not isinstance(week, str):
-        raise InputError(spath, f"'week' is {week!r}; expected text like 2027-W03", column="week")
-    if week and held != [week]:
-        raise InputError(path, f"holds week(s) {', '.join(held)} but summary.json says {week}", column="date")
-    if len(held) > 1:
-        raise InputError(path, f"holds {len(held)} weeks ({', '.join(held)}); publish one week at a time",
-                         column="date")
-    week = week or held[0]
+    week_of = [week_label(d - dt.timedelta(days=d.weekday())) for d in blocks["date"]]
+    held = sorted(set(week_of))
+    label = summary.get("week")
+    if label is not None and not isinstance(label, str):
+        raise InputError(spath, f"'week' is {label!r}; expected text like 2027-W03", column="week")
+    if label:
+        try:
+            first, end = parse_period(label)
+        except ValueError as exc:
+            raise InputError(spath, f"'week' is {label!r}: {exc}", column="week") from None
+        said = [week_label(first + dt.timedelta(weeks=k)) for k in range((end - first).days // 7)]
+        if held != said:
+            raise InputError(path, f"holds week(s) {', '.join(held)} but summary.json says {label}", column="date")
     inputs = summary.get("inputs") or {}
     if not isinstance(inputs, dict):
         raise InputError(spath, "'inputs' is not an object of file: sha256", column="inputs")
@@ -174,10 +178,25 @@ def publish(out_dir: Path, store_path: Path, ds: Dataset | None) -> tuple[Publis
                 warnings.append(f"the data folder differs from the roster's inputs ({', '.join(changed)}); "
                                 "published with the roster's input hashes")
     text = path.read_bytes().decode("utf-8-sig")
-    facts = officer_facts(ds, {week: None}) if ds is not None else None
+    mask = pd.Series(week_of, index=blocks.index)
+    # one week: the file exactly as it is; a period: each week's rows in the roster.csv contract
+    texts = {held[0]: text} if len(held) == 1 else _week_texts(blocks, held, mask)
+    facts = officer_facts(ds, dict.fromkeys(held)) if ds is not None else None
+    per_week = []
+    for week in held:
+        week_facts = None if facts is None else facts[facts["week"] == week]
+        per_week.append((blocks[mask == week], texts[week], week, week_facts))
     with open_store(store_path) as st:
-        version = st.publish(blocks, text, week, {str(k): str(v) for k, v in inputs.items()}, str(out_dir), facts)
-    return version, warnings
+        versions = st.publish_weeks(per_week, {str(k): str(v) for k, v in inputs.items()}, str(out_dir))
+    return versions, warnings
+
+
+def _week_texts(blocks: pd.DataFrame, weeks: list[str], week_of: pd.Series) -> dict[str, str]:
+    """The roster text of each ISO week of a period roster, in the roster.csv contract as planner writes it."""
+    from planner.roster_io import roster_to_csv_text
+
+    cols = [c for c in blocks.columns if not str(c).startswith("_")]
+    return {w: roster_to_csv_text(blocks.loc[week_of == w, cols]) for w in weeks}
 
 
 def import_realized(file: Path, store_path: Path, ds: Dataset) -> ImportBatch:

@@ -41,9 +41,9 @@ def serves(b: Any, dm: Demand) -> bool:
 
 def _travel_for(b: Any, dm: Demand) -> bool:
     """A travel block to or from ``dm``'s team work, inside its window (part of the stretch, not of its cover)."""
-    get = b.get if isinstance(b, dict) else lambda k: getattr(b, k)
-    return (str(get("activity")) == "travel" and str(get("task") or "") == dm.name
-            and dm.start <= get("start") and get("end") <= dm.end)
+    get: Any = b.get if isinstance(b, dict) else lambda k: getattr(b, k)
+    return bool(str(get("activity")) == "travel" and str(get("task") or "") == dm.name
+                and dm.start <= get("start") and get("end") <= dm.end)
 
 
 def runs(blocks: list[Any], dm: Demand) -> list[tuple[dt.datetime, dt.datetime]]:

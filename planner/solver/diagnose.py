@@ -127,7 +127,8 @@ def _officer_line(inst: Instance, core: list[str]) -> str:
                  "(see [[shifts]] in planner.toml)")
     elif "own_wijk_share" in core:
         need = sum(norm_required_minutes(w.available_min, cfg.norm.fraction) for w in o.weeks.values() if w.planned)
-        away = sum(fb.minutes for fb in duties if cfg.is_available(fb.activity) and not cfg.counts_for_norm(fb.activity))
+        away = sum(fb.minutes for fb in duties
+                   if cfg.is_available(fb.activity) and not cfg.counts_for_norm(fb.activity))
         room = avail - need
         if duties and away > room:
             line += (f": the duties away from the wijk ({away / 60:g} h) count as available hours and take more "

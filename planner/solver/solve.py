@@ -180,6 +180,8 @@ FIRST_ROSTER_GRACE_S = 30.0
 #: of these levels are solved per group, exactly (team work is never needed to hold a hard rule, so a group's best
 #: with no team work is its best in the whole team), and the whole model then keeps each group's optimum.
 GROUP_LEVELS = ("law", "norm", "balance_limit", "wijk_demand", "changes")
+#: Terms of the group levels that measure team work: groups plan none, so the whole team's stages take them on.
+TEAM_RULES = ("moved_team_work",)
 
 
 def wijk_groups(inst: Instance) -> list[list[int]]:
@@ -232,11 +234,13 @@ def _solve_groups(
     change_from: pd.DataFrame | None,
     elastic: bool,
     hint: dict[str, int] | None,
+    lawful_hint: bool = False,
 ) -> tuple[str, dict[str, int], list[dict[str, Any]]]:
     """Solve the group levels per group of officers, side by side on the workers; keep what each group reached
     (its optimum, or its best in its share of the time) in ``built`` and return the decisions as a hint. Status
     "optimal" only if every group was proven; "no_solution" if a group found no roster at all (the whole team's
-    stages then take the group levels on)."""
+    stages then take the group levels on). ``lawful_hint``: the hint is a roster that keeps every rule, so its
+    team work may be given back to officers who kept its shifts."""
     import dataclasses
     from concurrent.futures import ThreadPoolExecutor
 
@@ -294,28 +298,32 @@ def _solve_groups(
             status = "feasible"
         info.append({"officers": ids, "status": out.status})
         mine = {v.name: int(out.solver.value(v)) for v in _decisions(gb)}
-        if full_hint is not None:
+        if full_hint is not None and lawful_hint:
             _hint_team_work(gb, mine, full_hint)
         values.update(mine)
         full = _group_terms(inst, built.terms, members)  # the whole team keeps what the group reached
         for lv in GROUP_LEVELS:
             got = sum(t.coef * (out.solver.value(t.var) if not isinstance(t.var, int) else t.var)
-                      for t in g_terms if t.level == lv)
-            mine = [t for t in full if t.level == lv]
-            if mine:
-                built.model.add(sum(t.coef * t.var for t in mine) <= int(got))
+                      for t in g_terms if t.level == lv and t.rule not in TEAM_RULES)
+            kept = [t for t in full if t.level == lv and t.rule not in TEAM_RULES]
+            if kept:
+                built.model.add(sum(t.coef * t.var for t in kept) <= int(got))
     return status, values, info
 
 
 def _hint_team_work(gb: Built, values: dict[str, int], full: dict[str, int]) -> None:
-    """Give each officer of a group who kept the hint's shifts the hint's team work again (the group planned none).
+    """Give each officer of a group who kept the hint's shifts and its wijk presence the hint's team work again
+    (the group planned none).
 
-    Safe: a part of a lawful roster's team work keeps every team demand rule, and the officer's shifts, hours and
-    own-wijk hours are the hint's, which kept the norm."""
+    Safe: the officer's whole assignment is then the hint's, a lawful roster's (and a part of a lawful roster's team
+    work keeps every team demand rule); the group's wijk demand level, which the whole team keeps by constraint,
+    is unchanged."""
     for ov in gb.ctx.officers:
         xs = [x.name for e in ov.entries for _, x in e.choices]
         if not all(values.get(n) == full.get(n) for n in xs):
             continue
+        if any(values.get(x.name, 0) != full.get(x.name, 0) for p in ov.pieces for x in p.pres.values()):
+            continue  # the group serves the wijken otherwise: its roster stays as it is
         for p in ov.pieces:
             team = {x.name: full.get(x.name, 0) for x in p.team.values()}
             if any(team.values()):
@@ -357,7 +365,8 @@ def _solve_stages(
     """Solve the ordered objective stage by stage (levels in ``skip`` are already kept); each stage keeps what the
     ones before reached."""
     model = built.model
-    plan = stages([t for t in built.terms if t.level not in skip])
+    terms = [t for t in built.terms if t.level not in skip or t.rule in TEAM_RULES]
+    plan = stages(terms)
     out = _Outcome("no_solution")
     if hint:
         fixed = _complete_hint(built, hint, params, deadline)
@@ -367,7 +376,7 @@ def _solve_stages(
     for k, stage in enumerate(plan or [None]):
         if flag[0]:  # interrupted: keep what there is
             break
-        expr = stage.expression(built.terms) if stage is not None else 0
+        expr = stage.expression(terms) if stage is not None else 0
         model.minimize(expr)
         solver = cp_model.CpSolver()
         remaining = max(0.01, deadline - time.perf_counter())
@@ -461,6 +470,11 @@ def solve_period(
     extra = change_from if change_from is not None and len(change_from) else hint
     if isinstance(extra, dict):
         extra = None
+    # A roster to start from, reproduced in the model and completed by propagation: it stands unless the search
+    # beats it (a re-plan's roster as it was, without the sick officers' hours; or the period planned week by week).
+    start: pd.DataFrame | None = hint if isinstance(hint, pd.DataFrame) and len(hint) else None
+    start_note = ("re-planned as little as possible: the roster as it was, without the hours taken by the "
+                  "changes, found nothing better in the time given (allow more with --time-limit)")
     greedy: pd.DataFrame | None = None
     flag = [False]
     if len(mondays) > 1 and hint is None and extra is None and instance is None:
@@ -470,8 +484,11 @@ def solve_period(
         greedy, greedy_levels = _greedy(ds, mondays, hist, pins, frozen_before, params, flag, GREEDY_SHARE * per_week)
         deadline = time.perf_counter() + (1 - GREEDY_SHARE) * params["max_time_in_seconds"]
         if greedy is not None:
-            extra = greedy
+            extra = start = greedy
+            start_note = ("planned week by week: the period as one model found nothing better in the time given "
+                          "(allow more with --time-limit)")
             params["greedy_week_levels"] = greedy_levels  # each week's levels in its own model, summed
+    t_build: float | None = time.perf_counter()  # building the model is not search: the time limit starts after it
     inst = instance or build_instance(ds, mondays, hist, pins, frozen_before, extra_shifts=extra)
     log: list[tuple[float, float, float]] = []
     if isinstance(hint, dict):
@@ -485,18 +502,25 @@ def solve_period(
         # No symmetry breaking in the whole team's model: the groups' rosters are its hints, and an order the
         # groups did not impose could make a hint infeasible.
         built = build_model(inst, change_from=change_from, allow_breaches=elastic, symmetry=False)
+        if t_build is not None:
+            deadline += time.perf_counter() - t_build
+            t_build = None
         _add_cuts(built, cuts)
         greedy_fixed = None
-        if greedy is not None and not rounds and not elastic:
-            hint_values = _hint_from_roster(built, greedy)  # the shifts and what each hour of them is for
-            greedy_fixed = _complete_hint(built, hint_values, params, deadline)  # the week-by-week roster
-            if greedy_fixed is not None:  # measured by the period's own model, as the period's roster is
+        if start is not None and not rounds and not elastic:
+            hint_values = _hint_from_roster(built, start)  # the shifts and what each hour of them is for
+            greedy_fixed = _complete_hint(built, hint_values, params, deadline)  # that roster, if lawful
+            if greedy_fixed is None and greedy is None:
+                greedy_fixed = _repair(built, start, hint_values, hist, mondays, params, deadline)
+            if greedy_fixed is not None:  # the lawful roster's own decisions are the hint from here on
+                hint_values = {v.name: int(greedy_fixed.value(v)) for v in _decisions(built)}
+            if greedy_fixed is not None and greedy is not None:  # measured by the period's own model
                 vec = _level_vector(built, greedy_fixed)
                 params["greedy_levels"] = {lv: v / LEVEL_SCALE.get(lv, 1) for lv, v in zip(LEVELS, vec, strict=True)
                                            if lv in {t.level for t in built.terms}}
         tg = time.perf_counter()
         g_status, g_hint, g_info = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
-                                                 hint_values)
+                                                 hint_values, lawful_hint=greedy_fixed is not None)
         tg = time.perf_counter() - tg
         if g_status in ("infeasible", "model_invalid") and not g_hint:
             outcome = _Outcome(g_status)
@@ -507,13 +531,14 @@ def solve_period(
             outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, kept)
             if g_status != "optimal" and outcome.status == "optimal":
                 outcome.status = "feasible"
-            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info), "group_status": [g["status"] for g in g_info], "status": g_status,
+            outcome.stages[:0] = [{"levels": list(GROUP_LEVELS), "groups": len(g_info),
+                                   "group_status": [g["status"] for g in g_info], "status": g_status,
                                    "seconds": round(tg, 3)}]
         if outcome.status == "infeasible" and allow_breaches and not elastic and not flag[0]:
             elastic = True  # nothing lawful exists: now, and only now, let the rules bend at their price
             continue
-        if outcome.solver is None and outcome.status not in ("infeasible", "model_invalid") and not flag[0] \
-                and not late:
+        if outcome.solver is None and greedy_fixed is None and outcome.status not in ("infeasible", "model_invalid") \
+                and not flag[0] and not late:
             # No roster within the time limit: a planner needs an answer, so plan again with more time (the time
             # limit again, at least FIRST_ROSTER_GRACE_S; Ctrl-C stops it and keeps nothing half-done).
             late = True
@@ -521,11 +546,10 @@ def solve_period(
             continue
         if greedy_fixed is not None and (
                 outcome.solver is None or _level_vector(built, greedy_fixed) < _level_vector(built, outcome.solver)):
-            # The period model did not beat planning week by week in the time given: that roster stands.
+            # The search did not beat the roster it started from in the time given: that roster stands.
             outcome.solver = greedy_fixed
             outcome.status = "feasible" if outcome.status in ("optimal", "no_solution") else outcome.status
-            outcome.notes.append("planned week by week: the period as one model found nothing better in the time "
-                                 "given (allow more with --time-limit)")
+            outcome.notes.append(start_note)
         if outcome.solver is None:
             break
         if late:
@@ -635,11 +659,27 @@ def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], d
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.stop_after_first_solution = True
-    solver.parameters.max_time_in_seconds = max(0.01, min(10.0, deadline - time.perf_counter()))
+    # Completing a full assignment is propagation, not search: it gets its seconds even past the deadline.
+    solver.parameters.max_time_in_seconds = max(COMPLETE_HINT_MIN_S, min(10.0, deadline - time.perf_counter()))
     if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         _hint_all(model, solver)
         return solver
     return None
+
+
+def _repair(built: Built, start: pd.DataFrame, hint: dict[str, int], history: pd.DataFrame | None,
+            mondays: list[dt.date], params: dict[str, Any], deadline: float) -> Any:
+    """A lawful roster near ``start`` (a roster that breaks a rule, e.g. a re-plan's roster without the sick
+    officer's hours, whose next weeks leaned on them in the norm's window): the officers the check finds in breach
+    are planned anew, everyone else keeps ``start`` exactly. None when that finds nothing in its time."""
+    from planner.checker import check_roster
+
+    loose = {b.officer_id for b in check_roster(built.ctx.inst.ds, start, history=history, weeks=mondays)
+             if b.officer_id}
+    if not loose:
+        return None
+    free = {v.name for v in _decisions(built, loose)}
+    return _complete_hint(built, {k: v for k, v in hint.items() if k not in free}, params, deadline)
 
 
 def _decisions(built: Built, officer_ids: set[str] | None = None) -> list[Any]:
@@ -671,6 +711,9 @@ def _add_cuts(built: Built, cuts: list[list[tuple[str, int]]]) -> None:
         lits = [by_name[n].Not() if val else by_name[n] for n, val in cut if n in by_name]
         built.model.add_bool_or(lits)
 
+
+#: Seconds a complete hint may always take to be checked and completed (propagation on a big period model).
+COMPLETE_HINT_MIN_S = 3.0
 
 #: Share of a period's time limit for planning its weeks one after another first (the period's starting point).
 GREEDY_SHARE = 0.4
