@@ -546,11 +546,11 @@ _REPLACED = {
     "balance_max_minus_hours",
     "solver.group_bound": "removed: the ordered objective needs no group bound",
     "weights.presence": "removed: the objective is ordered (law, norm, wijk demand, team demand, hours, fairness, "
-    "wishes); see docs/rules.md",
-    "weights.team": "removed: the objective is ordered; see docs/rules.md",
-    "weights.hours_deviation": "removed: the objective is ordered; see docs/rules.md",
+    "wishes); see docs/checker.md",
+    "weights.team": "removed: the objective is ordered; see docs/checker.md",
+    "weights.hours_deviation": "removed: the objective is ordered; see docs/checker.md",
     "weights.fairness": "removed: use [weights] nights, evenings and weekends",
-    "weights.wishes": "removed: the objective is ordered; see docs/rules.md",
+    "weights.wishes": "removed: the objective is ordered; see docs/checker.md",
     "weights.change": "removed: changes in a re-plan are their own level of the ordered objective",
 }
 

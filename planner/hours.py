@@ -88,8 +88,8 @@ def leave_minutes(absences: pd.DataFrame, officer_id: str, contract_hours: float
 
 def sick_from(absences: pd.DataFrame, officer_id: str, monday: dt.date, cfg: Config) -> dt.datetime | None:
     """The moment a sick call cuts the week short: a sickness absence (``[absences] sickness``) that a re-plan
-    added (column ``sick_call``: ``planner replan --absent``, or its ``added_absences.csv``), starts after the week
-    began and lasts to its end. None when the week is not cut short.
+    added (column ``sick_call``: ``planner replan --absent``, or its ``added_absences.csv``), starts at or after the
+    week began and lasts to its end. None when the week is not cut short.
 
     Such a week cannot be planned to the norm any more (what lay before the sick call is worked, nothing can be
     planned after it), so the norm's hard rule does not hold the officer to it (``planner.rules.norm``); the week
@@ -103,7 +103,7 @@ def sick_from(absences: pd.DataFrame, officer_id: str, monday: dt.date, cfg: Con
     rows = absences[(absences["officer_id"] == officer_id) & (absences["kind"] == "unavailable")
                     & (absences["sick_call"] == True)]  # noqa: E712 (NaN for rows of absences.csv)
     for s, e, reason in zip(rows["start"], rows["end"], rows["reason"], strict=True):
-        if str(reason).strip().lower() in sick and w0 < s < w1 and e >= w1:
+        if str(reason).strip().lower() in sick and w0 <= s < w1 and e >= w1:
             return s  # type: ignore[no-any-return]
     return None
 

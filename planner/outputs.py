@@ -1,7 +1,9 @@
-"""Roster outputs: roster.csv, summary.json, roster.xlsx (planner.workbook), one .ics calendar per officer."""
+"""Roster outputs: roster.csv, rest_days.csv, summary.json, roster.xlsx (planner.workbook), one .ics calendar per
+officer."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -20,6 +22,7 @@ import pandas as pd
 
 from planner import atomic
 from planner.roster_io import roster_to_csv_text
+from planner.safe import csv_cell, ics_text
 from planner.timeutil import minutes_between, week_label
 from planner.workbook import week_share, xlsx_bytes
 
@@ -27,6 +30,7 @@ SUMMARY = "summary.json"
 ROSTER = "roster.csv"
 GRID = "roster.xlsx"
 ICS_DIR = "ics"
+REST_DAYS = "rest_days.csv"
 
 
 def _num(x: Any) -> Any:
@@ -179,7 +183,7 @@ def activity_label(activity: str) -> str:
 
 
 def _id_hash(text: str, n: int = 10) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:n]  # any id, lone surrogates too
 
 
 def calendar_names(ids: Iterable[str]) -> dict[str, str]:
@@ -288,9 +292,11 @@ def _event_text(blocks: list[dict[str, Any]], code: str, wijk_names: Mapping[str
 
 
 def ics_files(plan: Any, fixed_time: dt.datetime, wijk_names: Mapping[str, str] | None = None,
-              tz: ZoneInfo | None = None) -> dict[str, bytes]:
+              tz: ZoneInfo | None = None, times_until: dt.date | None = None) -> dict[str, bytes]:
     """One iCalendar per officer (file name: :func:`calendar_names`): one event per shift, its blocks in the
-    description, a VTIMEZONE for the team's zone, stable UIDs and one short provenance line (X-PLANNER-RUN)."""
+    description, a VTIMEZONE for the team's zone, stable UIDs and one short provenance line (X-PLANNER-RUN).
+    From ``times_until`` on (``[period] notice = "rest_days"``) a working day is an all-day event "Werkdag (tijden
+    volgen)" without times or places."""
     from icalendar import Calendar, Event
 
     out: dict[str, bytes] = {}
@@ -323,22 +329,66 @@ def ics_files(plan: Any, fixed_time: dt.datetime, wijk_names: Mapping[str, str] 
                                                                                kv[0][1])):
             blocks = sorted(unordered, key=lambda b: b["start"])
             per_day[d] += 1
-            title, location, description = _event_text(blocks, code, names)
             ev = Event()
+            if times_until is not None and d >= times_until:
+                if per_day[d] > 1:
+                    continue  # one all-day event per working day
+                ev.add("uid", f"{d:%Y%m%d}-{per_day[d]}-{_id_hash(oid, 16)}@planner")
+                ev.add("dtstamp", stamp)
+                ev.add("dtstart", d)
+                ev.add("dtend", d + dt.timedelta(days=1))
+                ev.add("summary", "Werkdag (tijden volgen)")
+                ev.add("description", f"Werkdag; de dienst en de tijden worden later bekendgemaakt "
+                                      f"(vanaf {times_until:%d-%m-%Y}).")
+                ev.add("transp", "TRANSPARENT")
+                cal.add_component(ev)
+                continue
+            title, location, description = _event_text(blocks, code, names)
             # Stable: the same officer, shift date and n-th event of that day give the same UID in every run, so a
             # re-planned day replaces its event in a calendar instead of adding one.
             ev.add("uid", f"{d:%Y%m%d}-{per_day[d]}-{_id_hash(oid, 16)}@planner")
             ev.add("dtstamp", stamp)
             ev.add("dtstart", min(b["start"] for b in blocks).astimezone(zone))
             ev.add("dtend", max(b["end"] for b in blocks).astimezone(zone))
-            ev.add("summary", title)
+            # Input text (wijk names, tasks, shift codes, activities) as a calendar can hold it (docs/outputs.md).
+            ev.add("summary", ics_text(title))
             if location:
-                ev.add("location", location)
-            ev.add("description", description)
+                ev.add("location", ics_text(location))
+            ev.add("description", ics_text(description))
             ev.add("transp", "OPAQUE")
             cal.add_component(ev)
         out[files[oid] + ".ics"] = cal.to_ical()
     return out
+
+
+def times_until(ds: Any, days: list[dt.date], times_from: dt.date | None = None) -> dt.date | None:
+    """The first day published without times (``[period] notice = "rest_days"``: work and rest days for the whole
+    period, shift times for ``times_days`` days from its start, or from a re-plan's ``--from``); None when every
+    day gets its times."""
+    if ds is None or ds.config.period.notice != "rest_days" or not days:
+        return None
+    cut = max(days[0], times_from or days[0]) + dt.timedelta(days=ds.config.period.times_days)
+    return cut if cut <= days[-1] else None
+
+
+def plan_officers(plan: Any) -> list[str]:
+    """Every officer id of a plan, in team order (officers without a shift too)."""
+    out: list[str] = []
+    for r in plan.results:
+        if len(r.officers):
+            out.extend(str(o) for o in r.officers["officer_id"])
+    return list(dict.fromkeys(out)) or sorted({str(o) for o in plan.roster["officer_id"]})
+
+
+def rest_days_csv(roster: pd.DataFrame, officers: list[str], days: list[dt.date]) -> str:
+    """rest_days.csv: per officer and day ``werk`` (a shift starts that day) or ``rust``; written with every roster
+    (one set with it), and what a period with ``[period] notice = "rest_days"`` publishes for the days whose times
+    follow later."""
+    working = {(str(o), d) for o, d in zip(roster["officer_id"], roster["date"], strict=True)}
+    rows = [{"officer_id": csv_cell(o), "date": d.isoformat(), "dag": "werk" if (o, d) in working else "rust"}
+            for o in officers for d in days]
+    return pd.DataFrame(rows, columns=["officer_id", "date", "dag"]).to_csv(
+        index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
 
 def wijk_names_of(ds: Any) -> dict[str, str]:
@@ -349,7 +399,8 @@ def wijk_names_of(ds: Any) -> dict[str, str]:
 
 
 def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.DataFrame, *,
-                  ds: Any = None, extra: dict[str, bytes] | None = None) -> list[Path]:
+                  ds: Any = None, extra: dict[str, bytes] | None = None,
+                  times_from: dt.date | None = None) -> list[Path]:
     """Write a plan's outputs as one set (``atomic.commit_set``): roster.csv, roster.xlsx, summary.json and ics/
     appear together or not at all, and calendars of officers not in this roster are removed with the old set.
     A plan without a roster writes summary.json only (its status and explanation); the roster files stay.
@@ -361,14 +412,16 @@ def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.Da
     data: dict[str, bytes] = {}
     if plan.has_roster:
         tz = ds.config.tz if ds is not None else None
+        cut = times_until(ds, days, times_from)
         data[ROSTER] = roster_to_csv_text(plan.roster).encode()
+        data[REST_DAYS] = rest_days_csv(plan.roster, plan_officers(plan), days).encode()
         try:
             data[GRID] = xlsx_bytes(plan, days, absences, fixed_time, wijk_names=wijk_names_of(ds),
-                                    shifts=ds.config.shifts if ds is not None else (), tz=tz)
+                                    shifts=ds.config.shifts if ds is not None else (), tz=tz, times_until=cut)
         except OSError as exc:  # openpyxl writes each sheet to a temporary file first
             raise atomic.output_error(Path(out_dir) / GRID, exc, f"while writing a temporary file in "
                                       f"{tempfile.gettempdir()}") from None
-        for name, payload in ics_files(plan, fixed_time, wijk_names_of(ds), tz).items():
+        for name, payload in ics_files(plan, fixed_time, wijk_names_of(ds), tz, cut).items():
             data[f"{ICS_DIR}/{name}"] = payload
     data[SUMMARY] = (json.dumps(summary_dict(plan), indent=2, ensure_ascii=False, default=str) + "\n").encode()
     data.update(extra or {})

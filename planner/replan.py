@@ -141,7 +141,9 @@ def replan_week(
 ) -> Replan:
     """Re-plan the roster's period from ``at``: the past stays identical, the rest changes as little as possible.
 
-    ``until`` ends the sickness of the ``absent`` officers (default: the end of the ISO week of ``at``).
+    ``until`` ends the sickness of the ``absent`` officers (default: the end of the ISO week of ``at``). With
+    ``[period] notice = "rest_days"`` the published work and rest days from ``at`` on are kept (but the sick
+    officers'); only when that is impossible are they re-planned too, and the explanation says so.
     """
     mondays = period_of(roster, source)
     start = local(mondays[0], dt.time(0), ds.config.tz)
@@ -162,12 +164,38 @@ def replan_week(
     later = roster[[s >= at and (o, s) not in pinned and not (o in absent and s < until and e > at)
                     for o, s, e in zip(roster["officer_id"], roster["start"], roster["end"], strict=True)]]
     start = pd.concat([pins, later], ignore_index=True)
+    keep = kept_days(ds, roster, at, until, set(absent), mondays)
     result = solve_period(
         changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, hint=start,
-        **solve_kw
+        keep_days=keep, **solve_kw
     )
+    if keep and result.status == "infeasible":
+        result = solve_period(
+            changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, hint=start,
+            **solve_kw
+        )
+        result.explanation.insert(0, "the published work and rest days could not all be kept with every rule "
+                                     "held: they were re-planned too (see the changes)")
     changed, affected = diff_rosters(roster, result.roster) if result.has_roster else (0, [])
     return Replan(result, changed, affected, at, changed_ds, added)
+
+
+def kept_days(ds: Dataset, roster: pd.DataFrame, at: dt.datetime, until: dt.datetime, absent: set[str],
+              mondays: list[dt.date]) -> dict[tuple[str, dt.date], bool]:
+    """With ``[period] notice = "rest_days"``: (officer, date) -> works, for every day from ``at``'s date to the end
+    of the period as the roster published it, but the days the absent officers are away. Empty otherwise."""
+    if ds.config.period.notice != "rest_days":
+        return {}
+    working = {(str(o), d) for o, d in zip(roster["officer_id"], roster["date"], strict=True)}
+    last = mondays[-1] + dt.timedelta(days=6)
+    days = [at.date() + dt.timedelta(days=k) for k in range((last - at.date()).days + 1)]
+    out = {}
+    for oid in (str(o) for o in ds.officers["officer_id"]):
+        for d in days:
+            if oid in absent and local(d, dt.time(0), ds.config.tz) < until:
+                continue  # a day of the sickness: nothing to keep
+            out[(oid, d)] = (oid, d) in working
+    return out
 
 
 def _key(r: dict[str, Any]) -> tuple:

@@ -12,6 +12,11 @@ An XLSX file is XML, which cannot hold the C0 control characters other than tab,
 nor U+FFFE and U+FFFF: openpyxl refuses them in a cell (IllegalCharacterError) and writes them unchecked into
 page headers, which makes a file Excel cannot open. :func:`xlsx_text` writes each such character visibly as its
 escape (``\\x1b``, ``\\uffff``), the way the terminal shows it (``planner.cli._app.visible``).
+
+An iCalendar file (RFC 5545) cannot hold the CONTROL characters U+0000–U+0008, U+000A–U+001F and U+007F in a
+text value (tab is allowed; a line break is written as ``\\n`` by icalendar), nor a lone surrogate (not UTF-8 at
+all): :func:`ics_text` writes each such character visibly as its escape too, so a calendar with such a name still
+imports and shows where the character was.
 """
 
 from __future__ import annotations
@@ -42,6 +47,17 @@ def _escape(match: re.Match[str]) -> str:
 def xlsx_text(text: str) -> str:
     """``text`` as an XLSX file can hold it: every character XML forbids written as its escape (``\\x07``)."""
     return _XML_ILLEGAL.sub(_escape, text)
+
+
+#: What an iCalendar text value cannot hold: RFC 5545 CONTROL (C0 but tab; DEL) except line breaks, which
+#: icalendar writes as ``\\n``; and lone surrogates, which UTF-8 cannot encode.
+_ICS_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def ics_text(text: str) -> str:
+    """``text`` as an iCalendar text value can hold it: every character RFC 5545 forbids (and every lone
+    surrogate) written as its escape (``\\x07``, ``\\ud800``); tab, line breaks and every other character stay."""
+    return _ICS_ILLEGAL.sub(_escape, text)
 
 
 def _first(text: str, start: int, leading: frozenset[str]) -> str:

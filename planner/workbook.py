@@ -46,6 +46,10 @@ class ShiftKind:
     end: dt.time | None
 
 
+#: A working day whose times are published later (``[period] notice = "rest_days"``).
+WORK_DAY = "werk"
+WORK_DAY_COLOUR = "D9D9D9"
+
 def week_share(own_h: float, available_h: float, worked_h: float) -> float | None:
     """The week's own-wijk share: own-wijk hours over the larger of available and worked hours, so it never
     exceeds 100 % (an officer who works more than available hours has the worked hours as the base)."""
@@ -83,8 +87,10 @@ def _label(activity: str) -> str:
 
 
 def xlsx_bytes(plan: Any, days: list[dt.date], absences: pd.DataFrame, fixed_time: dt.datetime, *,
-               wijk_names: Mapping[str, str] | None = None, shifts: Sequence[Any] = (), tz: Any = None) -> bytes:
-    """The roster workbook (deterministic: fixed document and zip times for equal rosters)."""
+               wijk_names: Mapping[str, str] | None = None, shifts: Sequence[Any] = (), tz: Any = None,
+               times_until: dt.date | None = None) -> bytes:
+    """The roster workbook (deterministic: fixed document and zip times for equal rosters). From ``times_until``
+    on (``[period] notice = "rest_days"``) a day shows only work (``werk``) or rest, no shift or times."""
     from openpyxl import Workbook
 
     from planner.outputs import _fixed_zip_times, provenance
@@ -100,7 +106,7 @@ def xlsx_bytes(plan: Any, days: list[dt.date], absences: pd.DataFrame, fixed_tim
         if not len(result.officers):
             continue
         ws = wb.create_sheet(sheet_title(result.team, taken))
-        _team_sheet(ws, plan, result, days, names, kinds, colours, away, tz)
+        _team_sheet(ws, plan, result, days, names, kinds, colours, away, tz, times_until)
     _blocks_sheet(wb.create_sheet("blokken"), plan, names, tz)
     run = wb.create_sheet("run")
     for key, value in provenance(plan).items():
@@ -169,7 +175,7 @@ def _fill(colour: str) -> Any:
 
 def _team_sheet(ws: Any, plan: Any, result: Any, days: list[dt.date], names: dict[str, str],
                 kinds: list[ShiftKind], colours: dict[str, str], away: dict[str, list[tuple[dt.date, dt.date, str]]],
-                tz: Any) -> None:
+                tz: Any, times_until: dt.date | None = None) -> None:
     from openpyxl.utils import get_column_letter
 
     st = _styles()
@@ -219,6 +225,8 @@ def _team_sheet(ws: Any, plan: Any, result: Any, days: list[dt.date], names: dic
         for i, d in enumerate(days):
             col = _FIRST_DAY_COLUMN + 3 * i
             text, start, end, colour = _day(blocks.get((oid, d), []), away.get(oid, []), d, colours, tz)
+            if times_until is not None and d >= times_until and blocks.get((oid, d)):
+                text, start, end, colour = WORK_DAY, None, None, WORK_DAY_COLOUR  # times follow later
             for k, v in enumerate((cell(text) if text else None, start, end)):
                 c = ws.cell(row, col + k, v)
                 c.font, c.alignment, c.border = st["body"], st["center"], st["day_left"] if k == 0 else st["box"]
@@ -234,7 +242,7 @@ def _team_sheet(ws: Any, plan: Any, result: Any, days: list[dt.date], names: dic
             c.number_format = "0%" if k == 3 else "0.0"
         if share is not None and share < plan.norm_share:
             ws.cell(row, last_col).fill = _fill(BELOW_NORM_COLOUR)
-    _legend(ws, row + 2, kinds, colours, plan, result, st)
+    _legend(ws, row + 2, kinds, colours, plan, result, st, times_until)
     widths = [9, 20, 10, 16] + [7, 6, 6] * len(days) + [9, 9, 9, 10]
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
@@ -262,7 +270,7 @@ def _day(day_blocks: list[dict[str, Any]], away: list[tuple[dt.date, dt.date, st
 
 
 def _legend(ws: Any, row: int, kinds: list[ShiftKind], colours: dict[str, str], plan: Any, result: Any,
-            st: dict[str, Any]) -> None:
+            st: dict[str, Any], times_until: dt.date | None = None) -> None:
     ws.cell(row, 1, "legenda").font = st["head"]
     entries: list[tuple[str, str, str]] = []
     for k in kinds:
@@ -273,6 +281,8 @@ def _legend(ws: Any, row: int, kinds: list[ShiftKind], colours: dict[str, str], 
     for act in sorted(loose):
         entries.append((_label(act), f"{_label(act)} (buiten een dienst)", ACTIVITY_COLOURS.get(act, OTHER_ACTIVITY)))
     entries.append(("afwezig", "verlof, ziekte en ander verlof (de reden staat in de cel)", ABSENT_COLOUR))
+    if times_until is not None:
+        entries.append((WORK_DAY, f"werkdag; de tijden volgen later (vanaf {times_until:%d-%m})", WORK_DAY_COLOUR))
     entries.append((f"< {plan.norm_share:.0%}", "eigen wijk onder de norm (eigen wijk-uren / het grootste van "
                     "beschikbare en gewerkte uren)", BELOW_NORM_COLOUR))
     for i, (code, text, colour) in enumerate(entries, start=1):

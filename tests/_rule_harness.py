@@ -70,10 +70,11 @@ def model_accepts(
 
 
 def _blocks(roster: pd.DataFrame, inst) -> list[tuple]:  # type: ignore[no-untyped-def]
-    """Blocks merged where contiguous with the same activity, wijk and task."""
+    """Blocks merged where contiguous with the same activity, wijk and task (a wijk block's task, the presence
+    theme it serves, is the search's choice, not the roster's: fixed decisions do not fix it)."""
     out: list[list] = []
     for b in sorted(read_blocks(roster, inst.cfg.tz, history=False), key=lambda b: (b.officer_id, b.start)):
-        key = (b.officer_id, b.activity, b.wijk_code, b.task)
+        key = (b.officer_id, b.activity, b.wijk_code, "" if b.activity == "wijk" else b.task)
         if out and tuple(out[-1][:4]) == key and out[-1][5] == b.start:
             out[-1][5] = b.end
         else:

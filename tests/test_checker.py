@@ -601,7 +601,7 @@ def test_cli_check_no_breaches(tmp_path: Path) -> None:
     rpath, data = _files(tmp_path, roster_of(week_of("W-01", W03, end="14:12")))
     res = runner.invoke(app, ["check", str(rpath), str(data), "--json", str(tmp_path / "out.json")])
     assert res.exit_code == 0, res.output
-    assert f"no breaches: 1 officers, 1 weeks, {len(RULES)} rules" in res.output
+    assert f"no breaches: 1 officer, 1 week, {len(RULES)} rules" in res.output
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert doc["breaches"] == [] and doc["weeks"] == ["2027-W03"]
 

@@ -173,3 +173,74 @@ def test_calendars_of_look_alike_ids_are_all_written():
     ids = ["W-01", "w-01", "W 01", "W_01"]
     plan = _plan([(i, dt.date(2027, 1, 18), _t(18, 7), _t(18, 15), "wijk", "WK01", "V", "") for i in ids])
     assert len(ics_files(plan, FIXED)) == len(ids)
+
+
+# -- input text with control characters: every calendar still parses, the text stays visible -----------------
+
+#: Every character that RFC 5545 does not allow in a text value, and some that it does but that look like it.
+_CONTROLS = [chr(c) for c in range(0x20)] + ["\x7f", "\ud800", "\udfff", "\x85", "\u2028", "\u2029", "\ufeff"]
+
+
+def _visible(text: str) -> str:
+    """What a calendar shows for ``text`` (docs/outputs.md): RFC 5545 CONTROL characters (not tab, not a line
+    break) and lone surrogates as their escape; CR and CRLF as a line break (icalendar's); the rest as typed."""
+    out = []
+    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+        code = ord(ch)
+        if (code < 0x20 and ch not in "\t\n") or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _hostile_calendars(text: str) -> dict[str, bytes]:
+    """Calendars of a roster whose every input text holds ``text``: officer id, wijk name, shift code, the task
+    (theme, event name or absence reason) and an activity name."""
+    plan = _plan([
+        (f"W{text}01", dt.date(2027, 1, 18), _t(18, 7), _t(18, 11), "wijk", "WK01", f"D{text}", f"thema{text}x"),
+        (f"W{text}01", dt.date(2027, 1, 18), _t(18, 11), _t(18, 15), f"act{text}y", "", f"D{text}", f"evt{text}z"),
+        ("W-02", dt.date(2027, 1, 19), _t(19, 9), _t(19, 11), "training", "", "", f"cursus{text}"),
+    ])
+    return ics_files(plan, FIXED, {"WK01": f"Cen{text}trum"})
+
+
+@pytest.mark.parametrize("ch", _CONTROLS, ids=[f"U+{ord(c):04X}" for c in _CONTROLS])
+def test_control_characters_in_input_text_give_calendars_a_strict_parser_reads(ch):
+    """Every control character (and lone surrogate, U+2028, ...) in a name, wijk name, shift code, theme, event name
+    or activity: each .ics is written, the strict 'ical' parser reads it, and the text is there, each forbidden
+    character as its escape (tab, line breaks and the rest as typed)."""
+    ical_calendar = pytest.importorskip("ical.calendar_stream", reason="the 'ical' validator is a test extra")
+    files = _hostile_calendars(ch)
+    assert len(files) == 2
+    texts = []
+    for data in files.values():
+        cal = ical_calendar.IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+        assert len(cal.events) == 1
+        texts += [cal.events[0].summary or "", cal.events[0].location or "", cal.events[0].description or ""]
+        Calendar.from_ical(data)  # and icalendar reads it back
+    shown = "\n".join(texts)
+    for word in ("Cen{}trum", "D{}", "thema{}x", "evt{}z", "act{}y", "cursus{}"):
+        assert word.format(_visible(ch)) in shown, (word, shown)
+
+
+#: Any character: hypothesis's own, controls, lone surrogates (which it never draws itself) and line separators.
+_ANY_CHAR = st.one_of(st.characters(codec=None, exclude_categories=()), st.integers(0, 0x1F).map(chr),
+                      st.integers(0xD800, 0xDFFF).map(chr), st.sampled_from(["\x7f", "\u2028", "\r\n", "\\", ";"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ANY_CHAR, max_size=12).map("".join))
+def test_any_input_text_gives_calendars_a_strict_parser_reads(text):
+    """Any text (surrogates and controls included) in every input field: every calendar parses strictly and shows
+    the text as :func:`_visible` says."""
+    ical_calendar = pytest.importorskip("ical.calendar_stream", reason="the 'ical' validator is a test extra")
+    shown = []
+    for data in _hostile_calendars(text).values():
+        cal = ical_calendar.IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+        assert len(cal.events) == 1
+        shown += [cal.events[0].summary or "", cal.events[0].description or ""]
+    assert f"cursus{_visible(text)}" in "\n".join(shown)
+    assert f"Cen{_visible(text)}trum" in "\n".join(shown)

@@ -87,7 +87,8 @@ def check(
         )
     if not breaches:
         console.print(
-            f"no breaches: {len(ds.officers)} officers, {len(weeks)} weeks, {len(RULES)} rules",
+            f"no breaches: {_count(len(ds.officers), 'officer')}, {_count(len(weeks), 'week')}, "
+            f"{_count(len(RULES), 'rule')}",
             highlight=False,
         )
         return
@@ -117,3 +118,7 @@ def _balance_beyond_limits(ds, stats):  # type: ignore[no-untyped-def]
         if r["balance_h"] > h.balance_max_plus_hours or r["balance_h"] < -h.balance_max_minus_hours:
             out.append({"officer_id": r["officer_id"], "week": r["week"], "balance_h": r["balance_h"]})
     return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

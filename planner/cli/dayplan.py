@@ -104,7 +104,8 @@ def replan(
         )
         plan.holidays = holiday_summary(ds, mondays, plan.roster)
         added = {ADDED_ABSENCES: added_absences_csv(rp.added_absences).encode()} if len(rp.added_absences) else {}
-        write_outputs(out_dir, plan, plan.days, rp.dataset.absences, ds=rp.dataset, extra=added)
+        write_outputs(out_dir, plan, plan.days, rp.dataset.absences, ds=rp.dataset, extra=added,
+                      times_from=at.date())
     from planner.cli.roster import print_plan
 
     print_plan(plan, plan.days, rp.dataset.absences)

@@ -66,6 +66,7 @@ def _coverage(m: ModelCtx, kind: str, rule: str, level: str) -> list[Term]:
         short = m.model.new_int_var(0, dm.wanted_minutes, f"short[{dm.id},{dm.name},{dm.start:%a %H:%M}]")
         covered = sum(by_demand[j]) + min(pinned_cover(m, dm), dm.wanted_minutes)
         covered -= sum(minutes * sw for sw, minutes in m.travel.get(j, []))  # travel is not presence at the event
+        m.covered[j] = covered
         m.model.add(short >= dm.wanted_minutes - covered)
         coef = (max(1, round(dm.factor * 10)) if dm.factor > 0 else 0) if kind == "presence" else 1
         terms.append(_term(level, rule, dm.id, short, coef, "min", dm.wanted_minutes, j))

@@ -110,6 +110,7 @@ class ModelCtx:
     guards: dict[tuple[str, int, dt.date | None], Any] = field(default_factory=dict)
     shortfalls: dict[tuple[int, dt.date], Any] = field(default_factory=dict)  # norm, with --allow-breaches
     travel: dict[int, list[tuple[Any, int]]] = field(default_factory=dict)  # demand -> (switch literal, minutes)
+    covered: dict[int, Any] = field(default_factory=dict)  # demand -> officer-minutes covered (an expression)
 
     @property
     def cfg(self):  # type: ignore[no-untyped-def]

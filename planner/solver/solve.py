@@ -235,11 +235,13 @@ def _solve_groups(
     elastic: bool,
     hint: dict[str, int] | None,
     lawful_hint: bool = False,
-) -> tuple[str, dict[str, int], list[dict[str, Any]]]:
+    keep_days: dict[tuple[str, dt.date], bool] | None = None,
+) -> tuple[str, dict[str, int], list[dict[str, Any]], tuple[str, ...]]:
     """Solve the group levels per group of officers, side by side on the workers; keep what each group reached
     (its optimum, or its best in its share of the time) in ``built`` and return the decisions as a hint. Status
     "optimal" only if every group was proven; "no_solution" if a group found no roster at all (the whole team's
-    stages then take the group levels on). ``lawful_hint``: the hint is a roster that keeps every rule, so its
+    stages then take the group levels on), and the levels every group proved optimal (kept by constraint in
+    ``built``; the whole team's stages skip them). ``lawful_hint``: the hint is a roster that keeps every rule, so its
     team work may be given back to officers who kept its shifts."""
     import dataclasses
     from concurrent.futures import ThreadPoolExecutor
@@ -263,7 +265,9 @@ def _solve_groups(
         sub = dataclasses.replace(inst, officers=[inst.officers[i] for i in members])
         # Interchangeable officers share their wijken, so they are in one group: the group orders them (unless
         # a hint may not follow that order).
-        gb = build_model(sub, change_from=change_from, allow_breaches=elastic, symmetry=None if hint is None else False)
+        gb = build_model(sub, change_from=change_from, allow_breaches=elastic,
+                         symmetry=None if hint is None and not keep_days else False)
+        _keep_days(gb, keep_days)
         g_terms = _group_terms(sub, gb.terms, list(range(len(members))))
         gb.terms = g_terms
         for ov in gb.ctx.officers:  # team work never helps a group level; without it the group hints the whole
@@ -286,12 +290,14 @@ def _solve_groups(
     values: dict[str, int] = {}
     info: list[dict[str, Any]] = []
     status = "optimal"
+    common = set(GROUP_LEVELS)  # the levels every group proved optimal: the whole team skips only those
     for members, (gb, g_terms, out) in zip(groups, done, strict=True):
         ids = [inst.officers[i].officer_id for i in members]
         if out.status == "infeasible":
-            return "infeasible", values, info
+            return "infeasible", values, info, ()
         if out.solver is None or gb is None:  # no roster in its time: the whole team's stages take the levels on
             status = "no_solution"
+            common = set()
             info.append({"officers": ids, "status": out.status})
             continue
         if out.status != "optimal" and status == "optimal":
@@ -301,14 +307,32 @@ def _solve_groups(
         if full_hint is not None and lawful_hint:
             _hint_team_work(gb, mine, full_hint)
         values.update(mine)
-        full = _group_terms(inst, built.terms, members)  # the whole team keeps what the group reached
-        for lv in GROUP_LEVELS:
+        full = _group_terms(inst, built.terms, members)  # the whole team keeps what the group proved
+        proven = _proven_levels(out, g_terms)
+        common &= proven
+        for lv in sorted(proven, key=GROUP_LEVELS.index):
             got = sum(t.coef * (out.solver.value(t.var) if not isinstance(t.var, int) else t.var)
                       for t in g_terms if t.level == lv and t.rule not in TEAM_RULES)
             kept = [t for t in full if t.level == lv and t.rule not in TEAM_RULES]
             if kept:
                 built.model.add(sum(t.coef * t.var for t in kept) <= int(got))
-    return status, values, info
+    return status, values, info, tuple(lv for lv in GROUP_LEVELS if lv in common)
+
+
+def _proven_levels(out: _Outcome, terms: list[Term]) -> set[str]:
+    """The group levels whose value ``out`` proved optimal, in order: up to the first stage not proven (a roster
+    found without an objective, or a stage out of time, proves nothing for its levels and the ones after)."""
+    present = {t.level for t in terms}
+    proven: set[str] = set()
+    for lv in GROUP_LEVELS:
+        if lv not in present:
+            proven.add(lv)  # no terms: nothing to keep
+            continue
+        stage = next((st for st in out.stages if lv in st.get("levels", [])), None)
+        if stage is None or stage.get("status") != "optimal":
+            break
+        proven.add(lv)
+    return proven
 
 
 def _hint_team_work(gb: Built, values: dict[str, int], full: dict[str, int]) -> None:
@@ -445,6 +469,7 @@ def solve_period(
     frozen_before: dt.datetime | None = None,
     deterministic_time: float | None = None,
     explain: bool = True,
+    keep_days: dict[tuple[str, dt.date], bool] | None = None,
 ) -> Result:
     """Solve the ISO weeks ``mondays`` for every officer in ``ds`` (one team) as one model.
 
@@ -453,7 +478,8 @@ def solve_period(
     ``changes`` level and is the hint; ``hint`` is a roster or variable values to start from; ``allow_breaches``
     returns, when no lawful roster exists, the one with the fewest breaches (each named; ``Result.breaches``).
     ``instance`` (built by ``build_instance`` for the same data) skips building it; ``deterministic_time`` bounds
-    the search by CP-SAT's machine-independent work counter (reproducible sweep samples).
+    the search by CP-SAT's machine-independent work counter (reproducible sweep samples). ``keep_days`` holds
+    (officer, date) -> works: published work and rest days a re-plan must keep.
     """
     t0 = time.perf_counter()
     mondays = [mondays] if isinstance(mondays, dt.date) else sorted(mondays)
@@ -502,6 +528,7 @@ def solve_period(
         # No symmetry breaking in the whole team's model: the groups' rosters are its hints, and an order the
         # groups did not impose could make a hint infeasible.
         built = build_model(inst, change_from=change_from, allow_breaches=elastic, symmetry=False)
+        _keep_days(built, keep_days)
         if t_build is not None:
             deadline += time.perf_counter() - t_build
             t_build = None
@@ -519,15 +546,15 @@ def solve_period(
                 params["greedy_levels"] = {lv: v / LEVEL_SCALE.get(lv, 1) for lv, v in zip(LEVELS, vec, strict=True)
                                            if lv in {t.level for t in built.terms}}
         tg = time.perf_counter()
-        g_status, g_hint, g_info = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
-                                                 hint_values, lawful_hint=greedy_fixed is not None)
+        g_status, g_hint, g_info, kept = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
+                                                 hint_values, lawful_hint=greedy_fixed is not None,
+                                                 keep_days=keep_days)
         tg = time.perf_counter() - tg
         if g_status in ("infeasible", "model_invalid") and not g_hint:
             outcome = _Outcome(g_status)
         else:
-            # The groups' levels are kept by constraint; only if a group found no roster at all do the whole
-            # team's stages optimise the group levels too.
-            kept = GROUP_LEVELS if g_status != "no_solution" else ()
+            # The levels every group proved optimal are kept by constraint; the whole team's stages optimise the
+            # others (a group out of time, or with a first roster only, proved nothing there).
             outcome = _solve_stages(built, params, deadline, on_progress, log, flag, g_hint, t0, kept)
             if g_status != "optimal" and outcome.status == "optimal":
                 outcome.status = "feasible"
@@ -548,7 +575,7 @@ def solve_period(
                 outcome.solver is None or _level_vector(built, greedy_fixed) < _level_vector(built, outcome.solver)):
             # The search did not beat the roster it started from in the time given: that roster stands.
             outcome.solver = greedy_fixed
-            outcome.status = "feasible" if outcome.status in ("optimal", "no_solution") else outcome.status
+            outcome.status = "feasible"
             outcome.notes.append(start_note)
         if outcome.solver is None:
             break
@@ -652,19 +679,34 @@ def _complete_hint(built: Built, hint: dict[str, int], params: dict[str, Any], d
     it stays a partial hint)."""
     model = built.model
     model.clear_hints()
-    for v in _decisions(built):
+    decisions = _decisions(built)
+    for v in decisions:
         if v.name in hint:
             model.add_hint(v, hint[v.name])
+    # With the decisions fixed, what is left is what they imply: each shortfall at its least, so the roster's
+    # levels (and its unmet demand) are read exactly, not at some slack a first solution left.
+    model.minimize(sum(t.coef * t.var for t in built.terms if not isinstance(t.var, int)))
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
-    solver.parameters.stop_after_first_solution = True
+    solver.parameters.stop_after_first_solution = len(hint) < len(decisions)  # a partial hint: any completion
     # Completing a full assignment is propagation, not search: it gets its seconds even past the deadline.
     solver.parameters.max_time_in_seconds = max(COMPLETE_HINT_MIN_S, min(10.0, deadline - time.perf_counter()))
     if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         _hint_all(model, solver)
         return solver
     return None
+
+
+def _keep_days(built: Built, keep: dict[tuple[str, dt.date], bool] | None) -> None:
+    """Hold each (officer, date) of ``keep`` to work (True) or rest (False) on that date."""
+    if not keep:
+        return
+    for ov in built.ctx.officers:
+        for e in ov.entries:
+            want = keep.get((ov.facts.officer_id, e.date))
+            if want is not None and e.choices and not e.history:
+                built.model.add(e.works == int(want))
 
 
 def _repair(built: Built, start: pd.DataFrame, hint: dict[str, int], history: pd.DataFrame | None,
