@@ -385,10 +385,12 @@ def rest_days_csv(roster: pd.DataFrame, officers: list[str], days: list[dt.date]
     (one set with it), and what a period with ``[period] notice = "rest_days"`` publishes for the days whose times
     follow later."""
     working = {(str(o), d) for o, d in zip(roster["officer_id"], roster["date"], strict=True)}
-    rows = [{"officer_id": csv_cell(o), "date": d.isoformat(), "dag": "werk" if (o, d) in working else "rust"}
-            for o in officers for d in days]
-    return pd.DataFrame(rows, columns=["officer_id", "date", "dag"]).to_csv(
-        index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    buf = io.StringIO()
+    writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(["officer_id", "date", "dag"])
+    writer.writerows([csv_cell(o), d.isoformat(), "werk" if (o, d) in working else "rust"]
+                     for o in officers for d in days)
+    return buf.getvalue()
 
 
 def wijk_names_of(ds: Any) -> dict[str, str]:

@@ -163,7 +163,7 @@ def test_demo_week_17_shows_koningsdag(tmp_path):
     lists it with the hours each officer works on it (mode working_day: compensation), and the Koningsdag
     festivities (team_demand.csv, day = koningsdag) are staffed."""
     out = tmp_path / "w17"
-    result = invoke(["roster", DEMO, "--week", "2027-W17", "--out", out, "--workers", "1"])
+    result = invoke(["roster", DEMO, "--week", "2027-W17", "--out", out, "--workers", "1", "--time-limit", "20"])
     assert result.exit_code == 0, result.output
     assert "27*" in result.output or "27-04 *" in result.output
     assert "Tue 27 Apr: Koningsdag (holiday)" in result.output
@@ -180,7 +180,8 @@ def test_demo_week_17_shows_koningsdag(tmp_path):
 
 def test_demo_week_3_has_no_holidays(tmp_path):
     out = tmp_path / "w03"
-    assert invoke(["roster", DEMO, "--week", "2027-W03", "--out", out, "--workers", "1", "-q"]).exit_code == 0
+    assert invoke(["roster", DEMO, "--week", "2027-W03", "--out", out, "--workers", "1", "-q",
+                   "--time-limit", "2"]).exit_code == 0
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["holidays"]["days"] == []
 
 

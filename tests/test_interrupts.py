@@ -87,7 +87,8 @@ def test_signal_to_main_process_stops_multi_team_roster(region, tmp_path, signum
     """SIGINT printed "interrupted" and hung (the pool waited for every queued team); SIGTERM left the workers
     orphaned. Now: the exit code of the signal, no worker left, and the teams that were not done are named."""
     out = tmp_path / "out"
-    proc = _start(["roster", str(region), "--week", "2027-W03", "--out", str(out), "--processes", "2"])
+    proc = _start(["roster", str(region), "--week", "2027-W03", "--out", str(out), "--processes", "2",
+                   "--time-limit", "3"])
     _wait_for_line(proc, "[1/20]")
     rc, _elapsed, children, err = _stop(proc, signum)
     assert rc == code, (rc, err[-2000:])

@@ -16,7 +16,7 @@ from planner.roster_io import read_roster
 from tests._solver_helpers import MONDAY
 
 #: 60 officers at about 20 per basisteam: three teams. Seed 3 draws no part-timer whose week is impossible
-#: on its own (see benchmarks/_region.py), so every team must come back with a roster.
+#: on its own, so every team must come back with a roster.
 OFFICERS, SEED = 60, 3
 
 
@@ -72,8 +72,8 @@ def test_plan_week_in_one_process_matches_the_parallel_objective(region: Path) -
     from planner.plan import plan_week
 
     ds = load_dataset(region)
-    serial = plan_week(ds, MONDAY, time_limit_s=8, workers=1, seed=0, processes=1)
-    parallel = plan_week(ds, MONDAY, time_limit_s=8, workers=1, seed=0, processes=2)
+    serial = plan_week(ds, MONDAY, time_limit_s=4, workers=1, seed=0, processes=1)
+    parallel = plan_week(ds, MONDAY, time_limit_s=4, workers=1, seed=0, processes=2)
     assert [r.team for r in serial.results] == [r.team for r in parallel.results] == sorted(ds.teams)
     if serial.status == parallel.status == "optimal":
         assert serial.objective == pytest.approx(parallel.objective)
@@ -92,7 +92,7 @@ def test_plan_week_on_a_dask_scheduler_plans_every_team(region: Path) -> None:
     ds = load_dataset(region)
     seen: list[int] = []
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        plan = plan_week(ds, MONDAY, time_limit_s=8, workers=1, seed=0, scheduler=cluster.scheduler_address,
+        plan = plan_week(ds, MONDAY, time_limit_s=4, workers=1, seed=0, scheduler=cluster.scheduler_address,
                          on_team=lambda r, i, n: seen.append(i))
     assert seen == [1, 2, 3]
     assert [r.team for r in plan.results] == sorted(ds.teams)

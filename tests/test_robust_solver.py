@@ -45,6 +45,7 @@ def test_time_limit_without_roster_plans_again_with_more_time(tmp_path, monkeypa
     from planner.solver import solve as solve_mod
 
     monkeypatch.setattr(solve_mod, "FIRST_GROUP_ROSTER_S", 0.001)
+    monkeypatch.setattr(solve_mod, "FIRST_ROSTER_GRACE_S", 10.0)
     out = tmp_path / "out"
     result = invoke(["roster", DEMO, "-w", WEEK, "-o", out, "--time-limit", "0.001", "--workers", "1", "-q"])
     assert result.exit_code == 0, result.output
