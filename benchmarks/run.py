@@ -373,7 +373,7 @@ def period(rep: Report, code: Code, limits: list[float | None]) -> None:
     say("## D. Demo period of 4 weeks (2027-W03..W06) — goal: proven optimal or gap ≤ 0.5 % in ≤ 20 s on 2 cores "
         "(issue 16)\n")
     say("`--time-limit` is per week planned (a 4-week period gets 4 × it); without it planner.toml's 30 s. A period "
-        "first plans its weeks one after another (40 % of the time, each week with the one before as history), "
+        "first plans its weeks one after another (each within its own time limit, with the one before as history), "
         "then improves that roster as one model; the week-by-week roster stands if the period model finds nothing "
         "better.\n")
     say("| run | wall s | peak GiB | status | gap | gap on | check breaches | load 1 min | command |\n"
@@ -429,7 +429,7 @@ def period(rep: Report, code: Code, limits: list[float | None]) -> None:
             say("The period run said: " + " / ".join(extra_info["notes"]) + "\n")
         say("Levels of the ordered objective (lower is better; in the unit named). `period` is the period run's "
             "roster in the period model (summary.json `teams[].levels`). `greedy in period model` is the roster the "
-            "period run planned week by week first (each week with 40 % of the time), measured by the period's own "
+            "period run planned week by week first (each week within its own time limit), measured by the period's own "
             "model (`parameters.greedy_levels`: the same rules and objective as the period's roster, so the two "
             "columns compare exactly). `greedy, per-week models` is that roster's four weeks each in its own week "
             "model, summed (`parameters.greedy_week_levels`). `four CLI weeks` sums the `levels` of the four "

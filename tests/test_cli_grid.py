@@ -21,7 +21,7 @@ MONDAY = parse_week("2027-W03")
 @pytest.fixture(scope="module")
 def demo_plan():
     ds = load_dataset(DEMO)
-    plan = plan_week(ds, MONDAY, workers=1, time_limit_s=20)
+    plan = plan_week(ds, MONDAY, workers=1, time_limit_s=5)
     assert plan.has_roster
     return ds, plan
 
