@@ -442,7 +442,7 @@ def period(rep: Report, code: Code, limits: list[float | None]) -> None:
             if lv not in final and lv not in gl and lv not in wsum:
                 continue
             a, b = final.get(lv), gl.get(lv)
-            ok = "-" if a is None or b is None else ("yes" if a <= b + 1e-6 else "**no**")
+            ok = "-" if a is None or b is None else ("yes" if a <= b + 1e-3 else "**no**")
             say(f"| {lv} | {unit} | {f(a)} | {f(b)} | {f(gwl.get(lv))} | {f(wsum.get(lv))} | {ok} |")
         say("")
         pf, gf = _summary_figures([s]), _summary_figures(weekly)
@@ -450,7 +450,7 @@ def period(rep: Report, code: Code, limits: list[float | None]) -> None:
             "and the four weekly files):\n")
         say("| figure | period run | four CLI weeks | period at least as good |\n|---|---|---|---|")
         for k in pf:
-            say(f"| {k} | {f(pf[k])} | {f(gf[k])} | {'yes' if pf[k] <= gf[k] + 1e-6 else '**no**'} |")
+            say(f"| {k} | {f(pf[k])} | {f(gf[k])} | {'yes' if pf[k] <= gf[k] + 1e-3 else '**no**'} |")
         say("")
         rep.flush()
 

@@ -85,7 +85,7 @@ def test_impossible_week_explained_and_published_with_breaches(tmp_path):
         app, ["roster", str(ds.root), "-w", "2027-W03", "-o", str(out), "--workers", "1", "--allow-breaches"]
     )
     assert res.exit_code == 1, res.output  # a roster with breaches is written, and the run says so loudly
-    assert "1 BREACHES (see below)" in res.output and (out / "roster.csv").exists()
+    assert "1 BREACH (see below)" in res.output and (out / "roster.csv").exists()
     assert "W-01: 9.6 h short of the 80% own-wijk norm" in res.output
     roster = read_roster(out / "roster.csv", TZ)
     breaches = check_roster(ds, roster)

@@ -246,7 +246,7 @@ def status_line(plan: Any) -> str:
         parts.append(f"gap {plan.gap:.2%} on {on} (not proven optimal in time)")
     breaches = sum(len(getattr(r, "breaches", []) or []) for r in plan.results)
     if breaches:
-        parts.append(f"{breaches} BREACHES (see below)")
+        parts.append(f"{breaches} {'BREACH' if breaches == 1 else 'BREACHES'} (see below)")
     parts.append(f"{plan.runtime_s:.1f} s")
     return " · ".join(parts)
 
