@@ -36,7 +36,7 @@ FRESH = ("data", "scenarios", "examples")
 NOT_IN_A_CLONE = ("planner.sqlite*", "__pycache__", ".planner-*")
 
 #: Seconds that cap every solver time limit in the README run (PLANNER_TEST_TIME_CAP).
-TIME_CAP_S = "2"
+TIME_CAP_S = "1"
 
 _MARKER = re.compile(r"^<!--\s*readme-test:\s*quote\s+(\S+)\s*-->\s*$")
 _EXIT = re.compile(r"\bexit (\d+)\b")
