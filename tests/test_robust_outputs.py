@@ -32,7 +32,7 @@ def _run(args: list[str], **kw) -> subprocess.CompletedProcess:  # type: ignore[
 def first_run(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     """The demo week planned once, as a user would: ``planner roster data/demo --week 2027-W03 --out X``."""
     out = tmp_path_factory.mktemp("first") / "X"
-    done = _run(["roster", DEMO, "--week", WEEK, "--out", out, "--workers", "1", "-q"])
+    done = _run(["roster", DEMO, "--week", WEEK, "--out", out, "--workers", "1", "-q", "--time-limit", "5"])
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "roster.csv").is_file()
     return out
