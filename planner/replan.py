@@ -163,16 +163,16 @@ def replan_week(
     pinned = set(zip(pins["officer_id"], pins["start"], strict=True))
     later = roster[[s >= at and (o, s) not in pinned and not (o in absent and s < until and e > at)
                     for o, s, e in zip(roster["officer_id"], roster["start"], roster["end"], strict=True)]]
-    start = pd.concat([pins, later], ignore_index=True)
+    start_roster = pd.concat([pins, later], ignore_index=True)
     keep = kept_days(ds, roster, at, until, set(absent), mondays)
     result = solve_period(
-        changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, hint=start,
+        changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, hint=start_roster,
         keep_days=keep, **solve_kw
     )
     if keep and result.status == "infeasible":
         result = solve_period(
-            changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at, hint=start,
-            **solve_kw
+            changed_ds, mondays, history=history, pins=pins, change_from=roster, frozen_before=at,
+            hint=start_roster, **solve_kw
         )
         result.explanation.insert(0, "the published work and rest days could not all be kept with every rule "
                                      "held: they were re-planned too (see the changes)")
