@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from planner import atomic
-from planner.roster_io import roster_to_csv_text
+from planner.roster_io import roster_to_csv_text, working_days
 from planner.safe import csv_cell, ics_text
 from planner.timeutil import minutes_between, week_label
 from planner.workbook import week_share, xlsx_bytes
@@ -371,20 +371,11 @@ def times_until(ds: Any, days: list[dt.date], times_from: dt.date | None = None)
     return cut if cut <= days[-1] else None
 
 
-def plan_officers(plan: Any) -> list[str]:
-    """Every officer id of a plan, in team order (officers without a shift too)."""
-    out: list[str] = []
-    for r in plan.results:
-        if len(r.officers):
-            out.extend(str(o) for o in r.officers["officer_id"])
-    return list(dict.fromkeys(out)) or sorted({str(o) for o in plan.roster["officer_id"]})
-
-
 def rest_days_csv(roster: pd.DataFrame, officers: list[str], days: list[dt.date]) -> str:
     """rest_days.csv: per officer and day ``werk`` (a shift starts that day) or ``rust``; written with every roster
     (one set with it), and what a period with ``[period] notice = "rest_days"`` publishes for the days whose times
     follow later."""
-    working = {(str(o), d) for o, d in zip(roster["officer_id"], roster["date"], strict=True)}
+    working = working_days(roster)
     buf = io.StringIO()
     writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(["officer_id", "date", "dag"])
@@ -416,7 +407,9 @@ def write_outputs(out_dir: Path, plan: Any, days: list[dt.date], absences: pd.Da
         tz = ds.config.tz if ds is not None else None
         cut = times_until(ds, days, times_from)
         data[ROSTER] = roster_to_csv_text(plan.roster).encode()
-        data[REST_DAYS] = rest_days_csv(plan.roster, plan_officers(plan), days).encode()
+        # every officer of the plan (one without a shift too), in team order
+        ids = list(dict.fromkeys(str(o) for o in plan.officers.get("officer_id", [])))
+        data[REST_DAYS] = rest_days_csv(plan.roster, ids, days).encode()
         try:
             data[GRID] = xlsx_bytes(plan, days, absences, fixed_time, wijk_names=wijk_names_of(ds),
                                     shifts=ds.config.shifts if ds is not None else (), tz=tz, times_until=cut)

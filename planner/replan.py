@@ -19,7 +19,7 @@ import pandas as pd
 from planner.dataset import Dataset
 from planner.errors import InputError
 from planner.hours import available_minutes, is_own, leave_minutes, norm_denominator
-from planner.roster_io import shifts_of
+from planner.roster_io import shifts_of, working_days
 from planner.rules.base import monday_of
 from planner.solver import Result
 from planner.solver.solve import solve_period
@@ -186,7 +186,7 @@ def kept_days(ds: Dataset, roster: pd.DataFrame, at: dt.datetime, until: dt.date
     of the period as the roster published it, but the days the absent officers are away. Empty otherwise."""
     if ds.config.period.notice != "rest_days":
         return {}
-    working = {(str(o), d) for o, d in zip(roster["officer_id"], roster["date"], strict=True)}
+    working = working_days(roster)
     last = mondays[-1] + dt.timedelta(days=6)
     days = [at.date() + dt.timedelta(days=k) for k in range((last - at.date()).days + 1)]
     out = {}

@@ -95,6 +95,11 @@ def roster_to_csv_text(roster: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
 
+def working_days(roster: pd.DataFrame) -> set[tuple[str, dt.date]]:
+    """(officer, date) of every day on which the roster has the officer work: a shift (a block) dated that day."""
+    return {(str(o), d) for o, d in zip(roster["officer_id"], roster["date"], strict=True)}
+
+
 def block_minutes(roster: pd.DataFrame) -> pd.Series:
     """Real elapsed minutes of each block (exact across DST)."""
     return pd.Series(

@@ -218,8 +218,7 @@ def unmet_demand(inst: Instance, built: Built, solver: Any) -> pd.DataFrame:
         if t.rule not in ("wijk_demand", "team_demand"):
             continue
         dm = inst.demands[t.ref]
-        cov = built.ctx.covered.get(t.ref)
-        short = max(0, dm.wanted_minutes - _value(solver, cov)) if cov is not None else _value(solver, t.var)
+        short = max(0, dm.wanted_minutes - _value(solver, built.ctx.covered[t.ref]))
         rows.append(
             {
                 "id": dm.id,

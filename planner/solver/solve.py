@@ -318,9 +318,9 @@ def _solve_groups(
         full = _group_terms(inst, built.terms, members)  # the whole team keeps what the group proved
         proven = _proven_levels(out, g_terms)
         common &= proven
+        reached = _level_sums([t for t in g_terms if t.rule not in TEAM_RULES], out.solver)
         for lv in sorted(proven, key=GROUP_LEVELS.index):
-            got = sum(t.coef * (out.solver.value(t.var) if not isinstance(t.var, int) else t.var)
-                      for t in g_terms if t.level == lv and t.rule not in TEAM_RULES)
+            got = reached.get(lv, 0)
             kept = [t for t in full if t.level == lv and t.rule not in TEAM_RULES]
             if kept:
                 built.model.add(sum(t.coef * t.var for t in kept) <= int(got))
@@ -553,9 +553,7 @@ def solve_period(
             if greedy_fixed is not None:  # the lawful roster's own decisions are the hint from here on
                 hint_values = {v.name: int(greedy_fixed.value(v)) for v in _decisions(built)}
             if greedy_fixed is not None and greedy is not None:  # measured by the period's own model
-                vec = _level_vector(built, greedy_fixed)
-                params["greedy_levels"] = {lv: v / LEVEL_SCALE.get(lv, 1) for lv, v in zip(LEVELS, vec, strict=True)
-                                           if lv in {t.level for t in built.terms}}
+                params["greedy_levels"] = _scaled_levels(built.terms, greedy_fixed)
         tg = time.perf_counter()
         g_status, g_hint, g_info, kept = _solve_groups(inst, built, params, deadline, flag, change_from, elastic,
                                                  hint_values, lawful_hint=greedy_fixed is not None,
@@ -640,11 +638,7 @@ def _result(
     history: pd.DataFrame | None,
 ) -> Result:
     solver = outcome.solver
-    levels: dict[str, float] = {}
-    for t in built.terms:
-        v = t.coef * (solver.value(t.var) if not isinstance(t.var, int) else t.var)
-        levels[t.level] = levels.get(t.level, 0) + v
-    levels = {lv: levels[lv] / LEVEL_SCALE.get(lv, 1) for lv in LEVELS if lv in levels}
+    levels = _scaled_levels(built.terms, solver)
     return Result(
         outcome.status, label, team, outcome.objective, outcome.bound, outcome.gap, time.perf_counter() - t0,
         roster, officer_figures(inst, roster, history), unmet_demand(inst, built, solver),
@@ -773,11 +767,23 @@ COMPLETE_HINT_MIN_S = 3.0
 PERIOD_MIN_SHARE = 0.25
 
 
+def _level_sums(terms: list[Term], solver: Any) -> dict[str, float]:
+    """A solution's value on each level that has terms, in model units."""
+    per: dict[str, float] = {}
+    for t in terms:
+        per[t.level] = per.get(t.level, 0) + t.coef * (solver.value(t.var) if not isinstance(t.var, int) else t.var)
+    return per
+
+
+def _scaled_levels(terms: list[Term], solver: Any) -> dict[str, float]:
+    """A solution's value on each level that has terms, in the level's unit (``LEVEL_SCALE``), in order."""
+    per = _level_sums(terms, solver)
+    return {lv: per[lv] / LEVEL_SCALE.get(lv, 1) for lv in LEVELS if lv in per}
+
+
 def _level_vector(built: Built, solver: Any) -> tuple[float, ...]:
     """The roster's value on each level of the ordered objective, most important first (compare as tuples)."""
-    per: dict[str, float] = {}
-    for t in built.terms:
-        per[t.level] = per.get(t.level, 0) + t.coef * (solver.value(t.var) if not isinstance(t.var, int) else t.var)
+    per = _level_sums(built.terms, solver)
     return tuple(per.get(lv, 0.0) for lv in LEVELS)
 
 
